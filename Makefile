@@ -1,0 +1,38 @@
+# Token Embeddings: set-up, site and tests. Every target first makes sure .venv is
+# in order (scripts/ensure_venv.sh), so each works on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PYTHON VENV
+
+# The site is built from the stored outputs, with every warning an error.
+BOOK_FLAGS := -W -n --keep-going --all
+# nbval re-executes every notebook in book/ and solutions/ and compares its outputs.
+TEST_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+.PHONY: venv book site test lab exercises execute clean
+
+venv:
+	@bash scripts/ensure_venv.sh
+
+book: venv site  ## build the site into _build/html
+
+site:  # the build itself, for a .venv already in order
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "The site is in _build/html (open _build/html/index.html)."
+
+test: venv  ## the whole suite: unit tests, notebooks, exercises, site build
+	$(BIN)/python -m pytest $(TEST_FLAGS) tests book solutions
+
+lab: venv  ## open the exercises in JupyterLab
+	$(BIN)/jupyter lab exercises
+
+exercises: venv  ## regenerate exercises/ from solutions/
+	$(BIN)/python scripts/make_exercises.py
+
+execute: venv  ## re-run every notebook of book/ and solutions/ and save its outputs
+	$(BIN)/python scripts/execute_notebooks.py --all
+
+clean:
+	rm -rf _build

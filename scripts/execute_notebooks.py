@@ -1,0 +1,51 @@
+"""Execute notebooks top to bottom in one fresh kernel and save them with their outputs.
+
+Stored outputs are what the site shows and what the tests compare, so after editing a
+chapter or a solution, re-run it with this script (or "Restart kernel and run all" in
+Jupyter, then save):
+
+    python scripts/execute_notebooks.py book/01_one_hot.ipynb solutions/01_one_hot.ipynb
+    python scripts/execute_notebooks.py --all
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    """Execute the notebook at ``path`` in place (cwd: its folder); return seconds taken."""
+    notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - started
+    nbformat.write(notebook, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="every notebook in book/ and solutions/")
+    args = parser.parse_args(argv)
+    paths = list(args.notebooks)
+    if args.all:
+        paths += sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+    if not paths:
+        parser.error("name notebooks to execute, or pass --all")
+    for path in paths:
+        print(f"{path}: {execute(path):.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Unit tests for embcourse.checks: every kind of feedback a learner can get."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from embcourse import checks
+from embcourse.checks import (FAILED, NOT_ATTEMPTED, PASSED, check, compare_array,
+                              compare_exact, format_result, load_cases, run_check)
+
+
+def reference_vocabulary(tokens, min_count=1):
+    from collections import Counter
+    counts = Counter(tokens)
+    kept = sorted((t for t, c in counts.items() if c >= min_count and t != "<unk>"),
+                  key=lambda t: (-counts[t], t))
+    return {"<unk>": 0, **{t: i for i, t in enumerate(kept, start=1)}}
+
+
+def stub(*args, **kwargs):
+    # Write your code here
+    pass
+
+
+def test_correct_function_passes(capsys):
+    result = run_check("01.build_vocabulary", reference_vocabulary)
+    assert result.status == PASSED
+    assert result.passed == result.total == len(load_cases("01.build_vocabulary"))
+    check("01.build_vocabulary", reference_vocabulary)
+    assert capsys.readouterr().out.startswith("[passed] 01.build_vocabulary")
+
+
+def test_stub_is_not_attempted_and_prints_no_traceback(capsys):
+    check("01.build_vocabulary", stub)
+    out = capsys.readouterr().out
+    assert out.startswith("[not attempted yet]")
+    assert "Traceback" not in out
+    assert run_check("01.one_hot_encode", None).status == NOT_ATTEMPTED
+
+
+def test_not_implemented_error_counts_as_not_attempted():
+    def raises(*args, **kwargs):
+        raise NotImplementedError
+    assert run_check("01.one_hot_nbytes", raises).status == NOT_ATTEMPTED
+
+
+def test_wrong_answer_shows_call_expected_problem_and_hint():
+    def forgets_unk(tokens, min_count=1):
+        vocab = reference_vocabulary(tokens, min_count)
+        del vocab["<unk>"]
+        return vocab
+    result = run_check("01.build_vocabulary", forgets_unk)
+    assert result.status == FAILED and result.passed == 0
+    text = format_result(result)
+    assert "called:   build_vocabulary(['b', 'a', 'b'])" in text
+    assert "expected: {'<unk>': 0, 'b': 1, 'a': 2}" in text
+    assert "missing keys ['<unk>']" in text
+    assert "hint:" in text
+
+
+def test_learner_exception_is_reported_not_raised():
+    def crashes(tokens, vocab):
+        raise ValueError("boom")
+    result = run_check("01.one_hot_encode", crashes)
+    assert result.status == FAILED
+    assert "raised ValueError: boom" in format_result(result)
+
+
+def test_wrong_type_and_shape_give_feedback():
+    assert "expected a dict, got list" in format_result(
+        run_check("01.build_vocabulary", lambda tokens, min_count=1: list(tokens)))
+    transposed = run_check("01.one_hot_encode", lambda tokens, vocab: np.zeros((len(vocab), len(tokens))))
+    assert "expected shape (2, 3), got shape (3, 2)" in format_result(transposed)
+    as_text = run_check("01.one_hot_nbytes", lambda *args, **kwargs: "800000")
+    assert "expected a number, got str" in format_result(as_text)
+
+
+def test_not_a_function(capsys):
+    check("01.one_hot_decode", [1, 2, 3])
+    out = capsys.readouterr().out
+    assert out.startswith("[failed]") and "Pass the function itself" in out
+
+
+def test_arrays_accept_lists_and_tensors_but_not_near_misses():
+    expected = [[0, 1], [1, 0]]
+    assert compare_array(expected, np.array(expected, dtype=np.float32)) is None
+    assert compare_array(expected, torch.tensor(expected)) is None
+    assert compare_array(expected, expected) is None
+    assert compare_array(expected, [[0, 1], [0, 1]]) == "2 of 4 entries differ"
+    assert "expected an array" in compare_array(expected, "not an array")
+
+
+def test_exact_comparison_is_strict_about_types():
+    assert compare_exact(["a", "b"], ("a", "b")) is None
+    assert compare_exact(3, np.int64(3)) is None
+    assert compare_exact(3, True) is not None
+    assert compare_exact({"a": 1}, {"a": 1.5}) is not None
+    assert compare_exact(["a"], ["a", "b"]) == "expected 1 items, got 2"
+
+
+def test_case_inputs_are_copied_for_each_call():
+    seen = []
+
+    def mutates(tokens, min_count=1):
+        seen.append(list(tokens))
+        tokens.clear()
+        return reference_vocabulary(seen[-1], min_count)
+
+    assert run_check("01.build_vocabulary", mutates).status == PASSED
+    assert load_cases("01.build_vocabulary")[0].args[0] == ["b", "a", "b"]
+
+
+@pytest.fixture
+def hidden_dir(tmp_path):
+    (tmp_path / "01.json").write_text(json.dumps({"01.build_vocabulary": [
+        {"name": "secret edge case", "args": [["<unk>", "zebra", "zebra"]],
+         "expected": {"<unk>": 0, "zebra": 1}}]}))
+    return tmp_path
+
+
+def test_hidden_cases_are_added_and_never_shown(hidden_dir):
+    def ignores_unk_token(tokens, min_count=1):
+        from collections import Counter
+        counts = Counter(tokens)
+        kept = sorted((t for t in counts if counts[t] >= min_count), key=lambda t: (-counts[t], t))
+        return {"<unk>": 0, **{t: i for i, t in enumerate(kept, start=1)}}
+
+    public = run_check("01.build_vocabulary", ignores_unk_token)
+    assert public.status == PASSED
+    hidden = run_check("01.build_vocabulary", ignores_unk_token, hidden_dir=hidden_dir)
+    assert hidden.status == FAILED and hidden.total == public.total + 1
+    text = format_result(hidden)
+    assert "hidden case 'secret edge case'" in text
+    assert "zebra" not in text
+
+
+def test_hidden_cases_from_environment(hidden_dir, monkeypatch):
+    monkeypatch.setenv(checks.HIDDEN_CASES_ENV, str(hidden_dir))
+    cases = load_cases("01.build_vocabulary")
+    assert [case.hidden for case in cases][-1] is True
+    assert run_check("01.build_vocabulary", reference_vocabulary).status == PASSED
+
+
+def test_hidden_exception_message_is_not_shown(hidden_dir):
+    def leaks(tokens, min_count=1):
+        if "zebra" in tokens:
+            raise KeyError(f"secret input {tokens}")
+        return reference_vocabulary(tokens, min_count)
+    text = format_result(run_check("01.build_vocabulary", leaks, hidden_dir=hidden_dir))
+    assert "raised KeyError" in text and "zebra" not in text
+
+
+def test_broken_cases_file_says_which_file(tmp_path):
+    (tmp_path / "01.json").write_text("{not json")
+    with pytest.raises(ValueError, match="01.json is not valid JSON"):
+        load_cases("01.build_vocabulary", hidden_dir=tmp_path)
+
+
+def test_unknown_task_lists_known_ones():
+    with pytest.raises(KeyError, match="01.build_vocabulary"):
+        run_check("99.nothing", reference_vocabulary)
+
+
+def test_every_registered_task_has_public_cases():
+    for task_id in checks.TASKS:
+        assert load_cases(task_id), f"{task_id} has no public cases"

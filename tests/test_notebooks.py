@@ -1,0 +1,77 @@
+"""What nbval cannot see: order of execution, stored figures, the chapter skeleton."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, chapter_notebooks, code_cells
+
+STORED = chapter_notebooks("book") + chapter_notebooks("solutions")
+DRAWS_A_FIGURE = re.compile(r"\bplt\.(show|plot|imshow|bar|scatter|hist|subplots|figure)\(|\bax\.\w+\(")
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_executed_top_to_bottom_in_one_fresh_kernel(path):
+    counts = [cell["execution_count"] for cell in code_cells(path) if _source(cell).strip()]
+    assert None not in counts, "some cells were never executed: re-run the whole notebook and save"
+    assert counts == list(range(1, len(counts) + 1)), (
+        "cells were not executed in order in one fresh kernel: restart, run all, save "
+        "(python scripts/execute_notebooks.py PATH)")
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_every_cell_that_draws_has_a_stored_png(path):
+    for cell in code_cells(path):
+        if DRAWS_A_FIGURE.search(_source(cell)):
+            kinds = [kind for output in cell["outputs"] for kind in output.get("data", {})]
+            assert "image/png" in kinds, f"no stored PNG for:\n{_source(cell)}"
+            assert _source(cell).rstrip().endswith("plt.show()"), "end figure cells with plt.show()"
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_no_error_outputs_except_where_tagged(path):
+    for cell in code_cells(path):
+        errors = [output for output in cell["outputs"] if output["output_type"] == "error"]
+        if errors:
+            assert "raises-exception" in cell.get("metadata", {}).get("tags", []), _source(cell)
+
+
+@pytest.mark.parametrize("path", chapter_notebooks("book"), ids=lambda path: path.name)
+def test_chapter_follows_the_skeleton(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join(_source(cell) for cell in cells if cell["cell_type"] == "markdown")
+    headings = re.findall(r"^(#+) (.+)$", markdown, flags=re.MULTILINE)
+    assert [level for level, _ in headings].count("#") == 1, "one # title per chapter"
+    assert headings[0][0] == "#" and _source(cells[0]).startswith("# ")
+    assert "In this chapter you will" in _source(cells[0])
+    titles = [title for _, title in headings]
+    assert titles[-2:] == ["Summary", "Exercises"]
+    first_code = next(cell for cell in cells if cell["cell_type"] == "code")
+    assert "version(" in _source(first_code), "the first code cell prints the versions"
+    assert "nbval-ignore-output" in first_code["metadata"].get("tags", [])
+    tagged = [cell for cell in cells if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", [])]
+    assert tagged == [first_code], "only the version cell may skip output comparison"
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    listed = [entry["file"] for entry in toc["chapters"]]
+    on_disk = [f"book/{path.stem}" for path in chapter_notebooks("book")]
+    assert listed == on_disk
+
+
+def test_requirements_are_pinned_and_commented():
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            requirement, _, comment = line.partition("#")
+            assert "==" in requirement, f"not pinned exactly: {line}"
+            assert comment.strip(), f"say which chapters use it: {line}"
