@@ -21,13 +21,34 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Merge runs of stdout (or stderr) outputs into one, as a reader sees them.
+
+    How a kernel splits printed text into messages depends on timing; merged, the stored
+    output is the same on every run.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute the notebook at ``path`` in place (cwd: its folder); return seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - started
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+            cell.metadata.pop("execution", None)  # timings: noise in every diff
     nbformat.write(notebook, path)
     return elapsed
 

@@ -60,6 +60,7 @@ def exercise_from_solution(solution: nbformat.NotebookNode, name: str = "noteboo
         cell.source = strip_solution(cell.source, f"{name}, cell {index}")
         cell.outputs = []
         cell.execution_count = None
+        cell.metadata.pop("execution", None)  # timings of the solution's last run
     return exercise
 
 
