@@ -110,14 +110,14 @@ def compare_array(expected: Any, got: Any) -> str | None:
 
 
 def _values_equal(want: Any, have: Any) -> bool:
-    """Equality for JSON-like values, lenient only where Python's types are: numpy
-    scalars count as Python ones, ints and floats compare by value, tuples as lists."""
+    """Equality for JSON-like values: numpy scalars count as Python ones, numbers match
+    to within 1e-6 (so float32 arithmetic passes), tuples compare as lists."""
     if isinstance(have, np.generic):
         have = have.item()
     if isinstance(want, bool) or isinstance(have, bool):
         return type(want) is type(have) and want == have
     if isinstance(want, (int, float)) and isinstance(have, (int, float)):
-        return math.isclose(want, have, rel_tol=1e-9, abs_tol=1e-9)
+        return math.isclose(want, have, rel_tol=1e-6, abs_tol=1e-6)
     if isinstance(want, list) and isinstance(have, (list, tuple)):
         return len(want) == len(have) and all(map(_values_equal, want, have))
     if isinstance(want, dict) and isinstance(have, dict):
@@ -185,6 +185,26 @@ register(
     "np.dtype(dtype).itemsize bytes.",
 )
 
+register(
+    "04.cosine_similarity", "cosine_similarity", compare_exact,
+    "Divide the dot product u @ v by np.linalg.norm(u) * np.linalg.norm(v), and return "
+    "a float.",
+)
+register(
+    "04.top_k_neighbours", "top_k_neighbours", compare_exact,
+    "Scale every row to length 1, take its dot product with the row of `word`, sort "
+    "from highest to lowest and skip `word` itself.",
+)
+register(
+    "04.solve_analogy", "solve_analogy", compare_exact,
+    "Use unit vectors for a, b and c, rank every word by cosine similarity with "
+    "b - a + c, and return the best word that is not one of a, b or c.",
+)
+register(
+    "04.spearman", "spearman", compare_exact,
+    "Rank each list (1 = smallest; tied values share the mean of their ranks), then "
+    "np.corrcoef of the two rank arrays.",
+)
 
 # --- cases ----------------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ def test_exact_comparison_is_strict_about_types():
     assert compare_exact(3, np.int64(3)) is None
     assert compare_exact(3, True) is not None
     assert compare_exact({"a": 1}, {"a": 1.5}) is not None
+    assert compare_exact(0.96, 0.96000004) is None and compare_exact(0.96, 0.9601) is not None
     assert compare_exact(["a"], ["a", "b"]) == "expected 1 items, got 2"
 
 
