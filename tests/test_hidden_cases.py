@@ -1,0 +1,44 @@
+"""The hidden grading cases: every solution passes them, no stub does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, chapter_notebooks, code_cells
+from embcourse.checks import NOT_ATTEMPTED, PASSED, TASKS, load_cases, run_check
+
+HIDDEN = ROOT / "grading" / "hidden"
+
+
+def _functions(notebook):
+    """Run a notebook's task cells (the ones that define functions) and return them."""
+    namespace: dict = {}
+    for cell in code_cells(notebook):
+        source = "".join(cell["source"])
+        if source.lstrip().startswith(("def ", "import ", "from ")) and "def " in source:
+            exec(compile(source, str(notebook), "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("solution", chapter_notebooks("solutions"), ids=lambda path: path.name)
+def test_every_task_has_hidden_cases_and_the_solution_passes_them(solution):
+    chapter = solution.name[:2]
+    tasks = [task_id for task_id in TASKS if task_id.startswith(f"{chapter}.")]
+    assert tasks, f"no tasks registered for chapter {chapter}"
+    solved = _functions(solution)
+    stubs = _functions(ROOT / "exercises" / solution.name)
+    for task_id in tasks:
+        hidden = [case for case in load_cases(task_id, hidden_dir=HIDDEN) if case.hidden]
+        assert len(hidden) >= 2, f"{task_id} needs at least two hidden cases"
+        function = TASKS[task_id].function_name
+        result = run_check(task_id, solved[function], hidden_dir=HIDDEN)
+        assert result.status == PASSED, [o.detail for o in result.outcomes if o.status != PASSED]
+        assert run_check(task_id, stubs[function], hidden_dir=HIDDEN).status == NOT_ATTEMPTED
+
+
+def test_hidden_files_name_only_registered_tasks():
+    for path in sorted(HIDDEN.glob("*.json")):
+        for task_id in json.loads(path.read_text(encoding="utf-8")):
+            assert task_id in TASKS and task_id.startswith(path.stem + "."), (path.name, task_id)
