@@ -186,6 +186,27 @@ register(
 )
 
 register(
+    "02.cosine_similarity_matrix", "cosine_similarity_matrix", compare_array,
+    "Divide each row by its length (np.linalg.norm(vectors, axis=1, keepdims=True)), "
+    "then multiply the result by its own transpose.",
+)
+register(
+    "02.cooccurrence_counts", "cooccurrence_counts", compare_array,
+    "For each position i, look at positions j from i - window to i + window inside the "
+    "same sentence, skip j == i and any token missing from vocab, and add 1 to "
+    "X[vocab[sentence[i]], vocab[sentence[j]]].",
+)
+register(
+    "02.ppmi", "ppmi", compare_array,
+    "N = X.sum(); the expected count of (w, c) is row_sum[w] * col_sum[c] / N. Take the log "
+    "only where X > 0 (np.log of 0 gives -inf), and clip negatives to 0.",
+)
+register(
+    "02.svd_nearest", "svd_nearest", compare_exact,
+    "U, S, _ = np.linalg.svd(M); vectors = U[:, :d] * S[:d]; normalise the rows, score "
+    "every word against `word` and leave `word` itself out.",
+)
+register(
     "04.cosine_similarity", "cosine_similarity", compare_exact,
     "Divide the dot product u @ v by np.linalg.norm(u) * np.linalg.norm(v), and return "
     "a float.",
