@@ -226,6 +226,26 @@ register(
     "Rank each list (1 = smallest; tied values share the mean of their ranks), then "
     "np.corrcoef of the two rank arrays.",
 )
+register(
+    "05.embed_batch", "embed_batch", compare_array,
+    "nn.Embedding.from_pretrained(torch.as_tensor(weight, dtype=torch.float32)), then call "
+    "it with torch.as_tensor(ids): the result has one more axis than ids.",
+)
+register(
+    "05.one_hot_matmul", "one_hot_matmul", compare_array,
+    "F.one_hot(ids, num_classes=V).float() has shape (batch, length, V); multiplying by the "
+    "(V, d) weight with @ gives (batch, length, d).",
+)
+register(
+    "05.rows_with_gradient", "rows_with_gradient", compare_exact,
+    "After backward(), table.weight.grad has one row per token id; a row is touched when "
+    "any entry is non-zero (grad.abs().sum(dim=1) > 0). The padding row never is.",
+)
+register(
+    "05.neighbours_through_table", "neighbours_through_table", compare_exact,
+    "Normalise the table's rows with F.normalize(weight, dim=1), take their dot products "
+    "with the normalised query row, exclude the word itself, then topk(k).",
+)
 
 # --- cases ----------------------------------------------------------------------------
 

@@ -75,3 +75,12 @@ def test_requirements_are_pinned_and_commented():
             requirement, _, comment = line.partition("#")
             assert "==" in requirement, f"not pinned exactly: {line}"
             assert comment.strip(), f"say which chapters use it: {line}"
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_no_stored_warnings_on_stderr(path):
+    for cell in code_cells(path):
+        for output in cell["outputs"]:
+            assert output.get("name") != "stderr", (
+                f"a cell printed to stderr (a warning?); fix its cause:\n{_source(cell)}\n"
+                + "".join(output.get("text", "")))
