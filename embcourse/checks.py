@@ -109,6 +109,34 @@ def compare_array(expected: Any, got: Any) -> str | None:
     return None
 
 
+def compare_negatives(expected: dict, got: Any) -> str | None:
+    """Judge random negative samples by their properties, not their exact values.
+
+    ``expected`` gives ``count`` (how many), ``exclude`` (the positive, never allowed),
+    ``vocab_size``, and optionally ``shares`` (id -> expected share of the draws once the
+    positive is excluded) with an absolute ``tolerance``.
+    """
+    if hasattr(got, "tolist"):
+        got = got.tolist()
+    if not isinstance(got, (list, tuple)):
+        return f"expected a list of word ids, got {type(got).__name__}"
+    if len(got) != expected["count"]:
+        return f"expected {expected['count']} negatives, got {len(got)}"
+    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in got):
+        return "expected whole-number word ids"
+    if any(not 0 <= int(x) < expected["vocab_size"] for x in got):
+        return f"some ids are outside 0..{expected['vocab_size'] - 1}"
+    hits = sum(int(x) == expected["exclude"] for x in got)
+    if hits:
+        return f"the positive word {expected['exclude']} was drawn as a negative {hits} time(s)"
+    for word, share in expected.get("shares", {}).items():
+        seen = sum(int(x) == int(word) for x in got) / len(got)
+        if abs(seen - share) > expected["tolerance"]:
+            return (f"word {word} makes up {seen:.3f} of the draws, expected about {share:.3f}: "
+                    "draw from the distribution as given")
+    return None
+
+
 def _values_equal(want: Any, have: Any) -> bool:
     """Equality for JSON-like values: numpy scalars count as Python ones, numbers match
     to within 1e-6 (so float32 arithmetic passes), tuples compare as lists."""
@@ -205,6 +233,31 @@ register(
     "02.svd_nearest", "svd_nearest", compare_exact,
     "U, S, _ = np.linalg.svd(M); vectors = U[:, :d] * S[:d]; normalise the rows, score "
     "every word against `word` and leave `word` itself out.",
+)
+register(
+    "03.skipgram_pairs", "skipgram_pairs", compare_exact,
+    "Two loops: i over positions, j over range(max(0, i - window), min(len(tokens), "
+    "i + window + 1)), skipping j == i; append (tokens[i], tokens[j]).",
+)
+register(
+    "03.keep_probabilities", "keep_probabilities", compare_exact,
+    "threshold = sample * total count; for each word, (sqrt(count / threshold) + 1) * "
+    "threshold / count, capped at 1 with min(1.0, ...).",
+)
+register(
+    "03.draw_negatives", "draw_negatives", compare_negatives,
+    "rng = np.random.default_rng(seed); draw one id at a time with rng.choice(len(noise), "
+    "p=noise) and keep it only if it differs from the positive, until you have k.",
+)
+register(
+    "03.negative_sampling_loss", "negative_sampling_loss", compare_exact,
+    "log sigma(x) = -log(1 + exp(-x)) (np.logaddexp(0, -x) is the stable form); the "
+    "true pair uses +u.v, each negative -u.v, and the loss is minus their sum.",
+)
+register(
+    "03.cbow_scores", "cbow_scores", compare_exact,
+    "h = the mean of input_table[context_ids] along axis 0; the score of candidate x "
+    "is output_table[x] @ h. Return a list of floats.",
 )
 register(
     "04.cosine_similarity", "cosine_similarity", compare_exact,

@@ -11,6 +11,7 @@ Jupyter, then save):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,7 +40,11 @@ def coalesce_streams(outputs: list) -> list:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
-    """Execute the notebook at ``path`` in place (cwd: its folder); return seconds taken."""
+    """Execute the notebook at ``path`` in place (cwd: its folder); return seconds taken.
+
+    Progress bars are switched off (EMBCOURSE_NO_PROGRESS), as in the test suite.
+    """
+    os.environ["EMBCOURSE_NO_PROGRESS"] = "1"
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
