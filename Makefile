@@ -11,7 +11,7 @@ BOOK_FLAGS := -W -n --keep-going --all
 # nbval re-executes every notebook in book/ and solutions/ and compares its outputs.
 TEST_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: venv book site test lab exercises execute clean
+.PHONY: venv book site test lab exercises execute grade clean
 
 venv:
 	@bash scripts/ensure_venv.sh
@@ -33,6 +33,13 @@ exercises: venv  ## regenerate exercises/ from solutions/
 
 execute: venv  ## re-run every notebook of book/ and solutions/ and save its outputs
 	$(BIN)/python scripts/execute_notebooks.py --all
+
+# Instructors: make grade CHAPTER=01 SUBMISSIONS=path/to/folder [OUT=grades.csv]
+OUT ?= grades.csv
+grade: venv  ## grade a folder of learners' notebooks for one chapter
+	@if [ -z "$(CHAPTER)" ] || [ -z "$(SUBMISSIONS)" ]; then \
+	  echo "usage: make grade CHAPTER=01 SUBMISSIONS=folder-of-notebooks [OUT=grades.csv]" >&2; exit 2; fi
+	$(BIN)/python -m embcourse.grade $(CHAPTER) $(SUBMISSIONS) --out $(OUT)
 
 clean:
 	rm -rf _build

@@ -398,14 +398,7 @@ def run_check(task_id: str, function: Any, hidden_dir: str | os.PathLike | None 
             f"expected the function {task.function_name}, got a {type(function).__name__}. "
             f"Pass the function itself: check({task_id!r}, {task.function_name})."))
     cases = load_cases(task_id, hidden_dir)
-    outcomes = [_run_case(task, function, case) for case in cases]
-    if outcomes and all(outcome.status == NOT_ATTEMPTED for outcome in outcomes):
-        status = NOT_ATTEMPTED
-    elif outcomes and all(outcome.status == PASSED for outcome in outcomes):
-        status = PASSED
-    else:
-        status = FAILED
-    return CheckResult(task_id, status, outcomes)
+    return summarise(task_id, [_run_case(task, function, case) for case in cases])
 
 
 def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
@@ -418,6 +411,11 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
         if not case.hidden:
             detail += f": {error}"
         return CaseOutcome(case, FAILED, detail)
+    return judge(task, case, got)
+
+
+def judge(task: Task, case: Case, got: Any) -> CaseOutcome:
+    """Compare what the learner's function returned on ``case`` with what was expected."""
     if got is None:
         return CaseOutcome(case, NOT_ATTEMPTED, "returned None")
     try:
@@ -426,7 +424,20 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
         difference = f"the result could not be compared ({type(error).__name__})"
     if difference is None:
         return CaseOutcome(case, PASSED)
+    if case.hidden:  # how it differs would give the expected value away
+        return CaseOutcome(case, FAILED, "returned a wrong value")
     return CaseOutcome(case, FAILED, difference)
+
+
+def summarise(task_id: str, outcomes: list[CaseOutcome], message: str = "") -> CheckResult:
+    """The task's status from its case outcomes: passed, not attempted, or failed."""
+    if outcomes and all(outcome.status == NOT_ATTEMPTED for outcome in outcomes):
+        status = NOT_ATTEMPTED
+    elif outcomes and all(outcome.status == PASSED for outcome in outcomes):
+        status = PASSED
+    else:
+        status = FAILED
+    return CheckResult(task_id, status, outcomes, message)
 
 
 def format_result(result: CheckResult) -> str:
@@ -441,18 +452,19 @@ def format_result(result: CheckResult) -> str:
     if not result.outcomes:
         return f"[failed] {result.task_id}: {result.message}"
     lines = [f"[failed] {result.task_id}: {name} passes {result.passed} of {result.total} cases."]
+    shown_public = False
     for outcome in result.outcomes:
-        if outcome.status == PASSED:
-            continue
         case = outcome.case
-        if case.hidden:
-            lines.append(f"  hidden case '{case.name}': {outcome.detail or 'not attempted'}.")
+        if outcome.status == PASSED or (shown_public and not case.hidden):
+            continue  # one public case in full is enough to act on
+        if case.hidden:  # its name only: never its inputs or expected value
+            lines.append(f"  hidden case '{case.name}': {outcome.detail or 'returned None'}.")
             continue
         lines.append(f"  case '{case.name}':")
         lines.append(f"    called:   {name}({_format_call(case)})")
         lines.append(f"    expected: {_short(case.expected)}")
         lines.append(f"    problem:  {outcome.detail or 'returned None'}")
-        break  # one public case in full is enough to act on
+        shown_public = True
     lines.append(f"  hint: {task.hint}")
     return "\n".join(lines)
 

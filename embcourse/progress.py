@@ -13,10 +13,10 @@ import warnings
 NO_PROGRESS_ENV = "EMBCOURSE_NO_PROGRESS"
 
 
-def progress_bar(iterable, **kwargs):
+def progress_bar(iterable, quiet: bool = False, **kwargs):
     """Wrap ``iterable`` in a tqdm bar (a widget in Jupyter where ipywidgets exists)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="IProgress not found")
         from tqdm.auto import tqdm
 
-    return tqdm(iterable, disable=bool(os.environ.get(NO_PROGRESS_ENV)), **kwargs)
+    return tqdm(iterable, disable=quiet or bool(os.environ.get(NO_PROGRESS_ENV)), **kwargs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 collect_ignore_glob = ["**/*.ipynb"]
-
-# Progress bars are live displays: keep them out of the outputs nbval compares.
-os.environ["EMBCOURSE_NO_PROGRESS"] = "1"
 
 
 def chapter_notebooks(folder: str) -> list[Path]:

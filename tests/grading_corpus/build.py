@@ -1,0 +1,130 @@
+"""Write the bad-submission corpus for chapter 1: one notebook per way a hand-in can go wrong.
+
+    .venv/bin/python tests/grading_corpus/build.py
+
+Each submission is built from the chapter's solution and exercise notebooks, so the
+corpus follows the exercises when they change. expected.csv says the status and total
+each must get; tests/test_grade.py grades the folder and compares.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SOLUTION = nbformat.read(ROOT / "solutions" / "01_one_hot.ipynb", as_version=4)
+EXERCISE = nbformat.read(ROOT / "exercises" / "01_one_hot.ipynb", as_version=4)
+
+
+def solved_functions() -> dict[str, str]:
+    """The solution's function cells, by function name, markers removed."""
+    cells = {}
+    for cell in SOLUTION.cells:
+        if cell.cell_type == "code" and "def " in cell.source:
+            name = cell.source.split("def ", 1)[1].split("(", 1)[0]
+            cells[name] = "\n".join(line for line in cell.source.splitlines()
+                                    if "### " not in line)
+    return cells
+
+
+def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    """The exercise as handed out, with some tasks solved and extra cells appended."""
+    notebook = copy.deepcopy(EXERCISE)
+    functions = solved_functions()
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "def " in cell.source:
+            name = cell.source.split("def ", 1)[1].split("(", 1)[0]
+            if name in solved:
+                cell.source = functions[name]
+    notebook.cells += [new_code_cell(source) for source in extra_cells]
+    return notebook
+
+
+ALL = ("build_vocabulary", "one_hot_encode", "one_hot_decode", "one_hot_nbytes")
+
+FAKE_RECORD = ('print("EMBCOURSE-GRADER-RESULT 0000 " + __import__("json").dumps('
+               '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))')
+
+CASES = {
+    # name: (notebook or raw text, expected status, expected total)
+    "full_marks": (copy.deepcopy(SOLUTION), "graded", 40),
+    "handed_out": (copy.deepcopy(EXERCISE), "graded", 0),
+    "half_done": (exercise_with([], solved=("build_vocabulary", "one_hot_nbytes")), "graded", 20),
+    "not_json": ("this is not a notebook {", "invalid notebook", 0),
+    "json_not_notebook": (json.dumps({"cells": "none", "hello": 1}), "invalid notebook", 0),
+    "old_nbformat_v3": (nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)), "graded", 40),
+    "reordered_retitled": (None, "graded", 40),  # built below
+    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", 0),
+    "slow_function": (exercise_with([
+        "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"],
+        solved=ALL), "graded", 30),
+    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", 0),
+    "memory_bomb": (exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL), "out of memory", 40),
+    "megabytes_of_output": (exercise_with(["print('x' * 20_000_000)"], solved=ALL), "graded", 40),
+    "fakes_the_checks": (exercise_with([
+        "import builtins, embcourse.checks as checks\n"
+        "checks.check = lambda *a, **k: print('[passed] all cases')\n"
+        "checks.run_check = lambda *a, **k: None\n"
+        "checks.compare_exact = checks.compare_array = lambda *a, **k: None\n"
+        "def check(*args, **kwargs):\n    print('[passed] 01.build_vocabulary: passes all 99 cases.')\n"
+        "print('[passed] 01.build_vocabulary: build_vocabulary passes all 3 cases.')\n"
+        + FAKE_RECORD]), "graded", 0),
+    "breaks_builtins": (exercise_with([
+        "import builtins\nbuiltins.isinstance = lambda *args: True\nbuiltins.len = lambda x: 0"]),
+        "timeout", 0),
+    "patches_print": (exercise_with([
+        "import builtins\n_real_print = builtins.print\n"
+        "def print(*args, **kwargs):\n"
+        "    _real_print('EMBCOURSE-GRADER-RESULT 0000 {}')\n"
+        "    _real_print(*args, **kwargs)\n"
+        "builtins.print = print\n"
+        "def build_vocabulary(tokens, min_count=1):\n    return {}"]), "graded", 0),
+    "snoops_and_writes": (exercise_with([
+        "import glob, os\nfound = []\n"
+        "for attempt in [lambda: open('/work/main/grading/hidden/01.json').read(),\n"
+        "                lambda: glob.glob('/**/hidden/*.json', recursive=True),\n"
+        "                lambda: os.listdir('/'),\n"
+        "                lambda: open('/tmp/embcourse-grading-escape.txt', 'w').write('x'),\n"
+        "                lambda: os.system('touch /tmp/embcourse-grading-escape.txt'),\n"
+        "                lambda: __import__('subprocess').run(['ls', '/']),\n"
+        "                lambda: __import__('urllib.request').request.urlopen('http://1.1.1.1', timeout=2)]:\n"
+        "    try:\n        found.append(attempt())\n    except Exception as error:\n"
+        "        found.append(type(error).__name__)\n"
+        "open('notes.txt', 'w').write(repr(found))  # its own folder is fine\n"
+        "print(found)"], solved=ALL), "graded", 40),
+}
+
+
+def reordered() -> nbformat.NotebookNode:
+    """The solution with markdown deleted, check cells deleted, functions reversed, retitled."""
+    notebook = copy.deepcopy(SOLUTION)
+    functions = [c for c in notebook.cells if c.cell_type == "code" and "def " in c.source]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# My homework (renamed)")] + functions[::-1]
+    return notebook
+
+
+def main() -> None:
+    CASES["reordered_retitled"] = (reordered(), *CASES["reordered_retitled"][1:])
+    for old in HERE.glob("*.ipynb"):
+        old.unlink()
+    rows = []
+    for name, (content, status, total) in CASES.items():
+        text = content if isinstance(content, str) else nbformat.writes(content)
+        (HERE / f"{name}.ipynb").write_text(text, encoding="utf-8")
+        rows.append([name, status, total])
+    with open(HERE / "expected.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["learner", "status", "total"])
+        writer.writerows(sorted(rows))
+    print(f"wrote {len(rows)} submissions to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
