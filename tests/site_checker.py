@@ -1,0 +1,116 @@
+"""Drive a real Chromium through a built site, the way a reader uses it.
+
+check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens every
+page with Debian's Chromium through Playwright, and returns a list of problems (empty
+when all is well): console errors, images that did not load, math left untypeset,
+dropdowns that do not open, internal links or anchors that do not resolve, and a search
+for "skip-gram" that finds nothing. It saves a full-page screenshot of each page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None) -> list[str]:
+    """Return every problem a reader would meet on ``pages`` (paths like 'book/intro.html')."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    server = _serve(html_dir)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    links: set[str] = set()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            for path in pages:
+                errors.clear()
+                response = page.goto(base + path, wait_until="load")
+                if response is None or response.status != 200:
+                    problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
+                    continue
+                page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && "
+                                       "window.MathJax.startup.promise)", timeout=15_000)
+                page.evaluate("() => window.MathJax && MathJax.startup.promise")
+                page.wait_for_timeout(200)
+                for error in errors:
+                    problems.append(f"{path}: console error: {error}")
+                broken = page.evaluate("() => [...document.images].filter(i => !i.complete || "
+                                       "i.naturalWidth === 0).map(i => i.getAttribute('src'))")
+                problems += [f"{path}: image did not load: {src}" for src in broken]
+                unnamed = page.evaluate(
+                    "() => [...document.querySelectorAll('main img')].filter(i => {"
+                    " const alt = (i.getAttribute('alt') || '').trim();"
+                    " return !alt || alt.includes('_images/') || alt.endsWith('.png'); })"
+                    ".map(i => i.getAttribute('src'))")
+                problems += [f"{path}: image without a real alt text: {src}" for src in unnamed]
+                raw = page.evaluate("() => { const t = document.querySelector('main').innerText;"
+                                    " return ['$$', '\\\\(', '\\\\['].filter(s => t.includes(s)); }")
+                if raw:
+                    problems.append(f"{path}: math left untypeset ({', '.join(raw)})")
+                headings = page.evaluate("() => [...document.querySelectorAll('main h1')]"
+                                         ".filter(h => h.offsetParent !== null).length")
+                if headings != 1:
+                    problems.append(f"{path}: {headings} <h1> headings (want one)")
+                for index in range(page.locator("main details").count()):
+                    details = page.locator("main details").nth(index)
+                    details.locator("summary").first.click()
+                    if not details.evaluate("d => d.open"):
+                        problems.append(f"{path}: dropdown {index + 1} does not open")
+                if screenshots is not None:
+                    screenshots.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(screenshots / (path.replace("/", "_") + ".png")),
+                                    full_page=True)
+                for href in page.evaluate("() => [...document.querySelectorAll('a[href]')]"
+                                          ".map(a => a.href)"):
+                    if href.startswith(base):
+                        links.add(href)
+            for link in sorted(links):  # crawl every internal link once
+                target, _, fragment = link.partition("#")
+                response = page.request.get(target)
+                if response.status != 200:
+                    problems.append(f"broken link: {urlsplit(link).path} (HTTP {response.status})")
+                    continue
+                if fragment and target.endswith(".html"):
+                    page.goto(target, wait_until="domcontentloaded")
+                    if not page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment):
+                        problems.append(f"broken anchor: {urlsplit(link).path}#{fragment}")
+            page.goto(urljoin(base, "search.html?q=skip-gram"), wait_until="load")
+            try:
+                page.wait_for_selector("#search-results li", timeout=15_000)
+            except Exception:
+                problems.append("search for 'skip-gram' found nothing")
+            browser.close()
+    finally:
+        server.shutdown()
+    return problems

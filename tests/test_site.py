@@ -1,0 +1,62 @@
+"""The published site in a real browser (Debian's Chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from site_checker import check_site, chromium_available
+
+pytestmark = pytest.mark.skipif(
+    not chromium_available() and not os.environ.get("CI"),
+    reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test")
+
+HTML = ROOT / "_build" / "html"
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [f"{toc['root']}.html"] + [f"{entry['file']}.html" for entry in toc["chapters"]]
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "site",
+                             f"BIN={Path(sys.executable).parent}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return HTML
+
+
+def test_every_page_works_in_a_real_browser(site):
+    assert chromium_available(), "CI must run the browser test: Chromium is missing"
+    problems = check_site(site, toc_pages(), screenshots=ROOT / "_build" / "screenshots")
+    assert problems == []
+    assert len(list((ROOT / "_build" / "screenshots").glob("*.png"))) >= len(toc_pages())
+
+
+def test_math_is_rendered_from_the_site_itself(site):
+    html = (site / "book" / "03_cbow_skipgram.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.IGNORECASE)
+    assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
+    broken = tmp_path / "html"
+    shutil.copytree(site, broken)
+    image = next((broken / "_images").glob("*.png"))
+    image.unlink()
+    page = broken / "book" / "01_one_hot.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        'href="02_dense_embeddings.html"', 'href="02_no_such_page.html"'), encoding="utf-8")
+    problems = check_site(broken, ["book/01_one_hot.html"])
+    assert any("image did not load" in p and image.name in p for p in problems), problems
+    assert any("broken link: /book/02_no_such_page.html" in p for p in problems), problems
