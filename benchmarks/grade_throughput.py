@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "grading_corpus"))
 
-from build import ALL, SOLUTION, exercise_with  # noqa: E402
+from make_corpus import ALL, SOLUTION, exercise_with  # noqa: E402
 import nbformat  # noqa: E402
 
 from embcourse.grade import DEFAULT_HIDDEN, Limits, grade_all  # noqa: E402

@@ -14,7 +14,6 @@ import argparse
 import json
 import subprocess
 import sys
-import time
 
 PATH_CODE = r"""
 import json, resource, sys, time

@@ -33,7 +33,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,13 @@ def test_clear_errors_for_bad_arguments(tmp_path, capsys):
         main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv")])
     with pytest.raises(SystemExit, match="hidden-cases folder"):
         main(["01", str(tmp_path), "--hidden", str(tmp_path / "nope")])
+
+
+def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
+    sys.path.insert(0, str(CORPUS))
+    import make_corpus
+
+    make_corpus.write(tmp_path)
+    for path in sorted(tmp_path.iterdir()):
+        assert (CORPUS / path.name).read_bytes() == path.read_bytes(), (
+            f"tests/grading_corpus/{path.name} is stale: run tests/grading_corpus/make_corpus.py")

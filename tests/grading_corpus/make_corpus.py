@@ -1,6 +1,6 @@
 """Write the bad-submission corpus for chapter 1: one notebook per way a hand-in can go wrong.
 
-    .venv/bin/python tests/grading_corpus/build.py
+    .venv/bin/python tests/grading_corpus/make_corpus.py
 
 Each submission is built from the chapter's solution and exercise notebooks, so the
 corpus follows the exercises when they change. expected.csv says the status and total
@@ -43,7 +43,10 @@ def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbfor
             name = cell.source.split("def ", 1)[1].split("(", 1)[0]
             if name in solved:
                 cell.source = functions[name]
-    notebook.cells += [new_code_cell(source) for source in extra_cells]
+    for number, source in enumerate(extra_cells):
+        cell = new_code_cell(source)
+        cell.id = f"extra-{number}"  # fixed ids: the corpus is the same on every build
+        notebook.cells.append(cell)
     return notebook
 
 
@@ -106,24 +109,31 @@ def reordered() -> nbformat.NotebookNode:
     """The solution with markdown deleted, check cells deleted, functions reversed, retitled."""
     notebook = copy.deepcopy(SOLUTION)
     functions = [c for c in notebook.cells if c.cell_type == "code" and "def " in c.source]
-    notebook.cells = [nbformat.v4.new_markdown_cell("# My homework (renamed)")] + functions[::-1]
+    title = nbformat.v4.new_markdown_cell("# My homework (renamed)")
+    title.id = "retitled"
+    notebook.cells = [title] + functions[::-1]
     return notebook
 
 
-def main() -> None:
+def write(folder: Path) -> int:
+    """Write the corpus and expected.csv into ``folder``; return how many submissions."""
     CASES["reordered_retitled"] = (reordered(), *CASES["reordered_retitled"][1:])
-    for old in HERE.glob("*.ipynb"):
+    for old in folder.glob("*.ipynb"):
         old.unlink()
     rows = []
     for name, (content, status, total) in CASES.items():
         text = content if isinstance(content, str) else nbformat.writes(content)
-        (HERE / f"{name}.ipynb").write_text(text, encoding="utf-8")
+        (folder / f"{name}.ipynb").write_text(text, encoding="utf-8")
         rows.append([name, status, total])
-    with open(HERE / "expected.csv", "w", newline="", encoding="utf-8") as file:
+    with open(folder / "expected.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(["learner", "status", "total"])
         writer.writerows(sorted(rows))
-    print(f"wrote {len(rows)} submissions to {HERE}")
+    return len(rows)
+
+
+def main() -> None:
+    print(f"wrote {write(HERE)} submissions to {HERE}")
 
 
 if __name__ == "__main__":
