@@ -3,8 +3,8 @@
 check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens every
 page with Debian's Chromium through Playwright, and returns a list of problems (empty
 when all is well): console errors, images that did not load, math left untypeset,
-dropdowns that do not open, internal links or anchors that do not resolve, and a search
-for "skip-gram" that finds nothing. It saves a full-page screenshot of each page.
+dropdowns that do not open, headings out of order, images without alt text, internal
+links or anchors that do not resolve, and a search for "skip-gram" that finds nothing. It saves a full-page screenshot of each page.
 """
 
 from __future__ import annotations
@@ -82,6 +82,13 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                                          ".filter(h => h.offsetParent !== null).length")
                 if headings != 1:
                     problems.append(f"{path}: {headings} <h1> headings (want one)")
+                levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3,"
+                                       " main h4, main h5, main h6')].filter(h => h.offsetParent !== null)"
+                                       ".map(h => Number(h.tagName[1]))")
+                for before, after in zip(levels, levels[1:]):
+                    if after > before + 1:
+                        problems.append(f"{path}: heading level jumps from h{before} to h{after}")
+                        break
                 for index in range(page.locator("main details").count()):
                     details = page.locator("main details").nth(index)
                     details.locator("summary").first.click()
