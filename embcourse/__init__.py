@@ -1,7 +1,10 @@
 """Plumbing for the Token Embeddings course.
 
 The package holds what every chapter needs but no chapter teaches: loading the data the
-course ships (:mod:`embcourse.data`) and checking exercises (:mod:`embcourse.checks`).
+course ships (:mod:`embcourse.data`), pretrained vectors and a language model offline
+(:mod:`embcourse.pretrained`, :mod:`embcourse.models`), progress bars
+(:mod:`embcourse.progress`), checking exercises (:mod:`embcourse.checks`) and grading them
+in bulk (:mod:`embcourse.grade`, :mod:`embcourse.sandbox`).
 The ideas themselves (one-hot vectors, embeddings, training) are written out in the
 chapters.
 """
