@@ -308,7 +308,7 @@ def _execute(notebook, grading_source: str, work: Path, limits: Limits) -> tuple
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and output.get("ename") in ("MemoryError", "_ArrayMemoryError"):
                 if status == GRADED:
-                    status, reason = OUT_OF_MEMORY, f"cell {index + 1} ran out of memory (MemoryError)"
+                    status, reason = OUT_OF_MEMORY, f"code cell {index + 1} ran out of memory (MemoryError)"
     printed = "".join(output.get("text", "") for output in runnable.cells[-1].get("outputs", [])
                       if output.get("output_type") == "stream")
     return status, reason, printed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,16 @@ def code_cells(path: Path) -> list[dict]:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def build_site(folder: Path) -> subprocess.CompletedProcess:
+    """Build the site in ``folder`` exactly as `make book` does (`make site`, this venv)."""
+    return subprocess.run(["make", "--no-print-directory", "-C", str(folder), "site",
+                           f"BIN={Path(sys.executable).parent}"],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built_site() -> subprocess.CompletedProcess:
+    """The course's own site, built once per test run into _build/html."""
+    return build_site(ROOT)

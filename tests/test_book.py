@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import yaml
 
-from conftest import ROOT
-
-BIN = Path(sys.executable).parent
+from conftest import ROOT, build_site
 
 
-def build(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", "-C", str(folder), "site", f"BIN={BIN}"],
-                          capture_output=True, text=True, timeout=900)
-
-
-def test_site_builds_without_warnings_and_shows_stored_outputs():
-    result = build(ROOT)
+def test_site_builds_without_warnings_and_shows_stored_outputs(built_site):
+    result = built_site
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "WARNING" not in result.stdout + result.stderr
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -38,6 +28,6 @@ def test_a_broken_reference_fails_the_build(tmp_path):
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "venv", "_build", ".git"))
     with open(copy / "book" / "intro.md", "a", encoding="utf-8") as page:
         page.write("\nSee {ref}`a-label-that-does-not-exist`.\n")
-    result = build(copy)
+    result = build_site(copy)
     assert result.returncode != 0
     assert "a-label-that-does-not-exist" in result.stdout + result.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,10 +26,8 @@ def toc_pages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site() -> Path:
-    result = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "site",
-                             f"BIN={Path(sys.executable).parent}"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+def site(built_site) -> Path:
+    assert built_site.returncode == 0, built_site.stdout[-2000:] + built_site.stderr[-2000:]
     return HTML
 
 
