@@ -1,8 +1,10 @@
-"""embcourse.grade: one honest row per submission, whatever the submission is."""
+"""embcourse.grade: one honest row per submission, whatever the submission is or attempts."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -11,28 +13,91 @@ import pytest
 
 from conftest import ROOT, chapter_notebooks
 from embcourse.grade import DEFAULT_HIDDEN, Limits, grade_all, main
+from embcourse.grading import report, sandbox
 
 CORPUS = ROOT / "tests" / "grading_corpus"
+sys.path.insert(0, str(CORPUS))
+import make_corpus  # noqa: E402
+
 FAST = Limits(cell_seconds=5, notebook_seconds=60, case_seconds=2, memory_mb=2048)
-ESCAPE = Path("/tmp/embcourse-grading-escape.txt")
+ESCAPES = [Path("/tmp/embcourse-grading-escape.txt"), ROOT / "escape.txt", ROOT / "escape.db",
+           ROOT / "escape-from-c.txt", ROOT / "escape-raw.txt"]
+DECOY = Path("/tmp/embcourse-decoy")
+SURVIVOR_MARKS = (b"987654", b"987653")  # the sleep arguments of attacks.py's survivors
 
 
 def _rows(path: Path) -> dict[str, dict]:
     with open(path, newline="", encoding="utf-8") as file:
-        return {row["learner"]: row for row in csv.DictReader(file)}
+        return {row["learner"].lstrip("'"): row for row in csv.DictReader(file)}
+
+
+def _tree_digest(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under ``folder`` (not following links) and a hash of its bytes."""
+    digest = {}
+    for base, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name not in skip]
+        for name in files:
+            path = Path(base) / name
+            if path.is_symlink() or not path.is_file():
+                digest[str(path)] = "special"
+                continue
+            digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def _processes_with(marks) -> list[str]:
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if pid.isdigit() and any(mark in command for mark in marks):
+            found.append(f"{pid}: {command[:120]!r}")
+    return found
+
+
+def _kernel_processes() -> list[str]:
+    """Processes still running as a kernel's uid (root only) or as a sandboxed kernel."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+        if (sandbox.running_as_root() and sandbox.UID_BASE <= uid < sandbox.UID_BASE + 16) or (
+                b"ipykernel_launcher" in command and b"/exchange/" in command):
+            found.append(f"{pid}: {command[:120]!r}")
+    return found
 
 
 @pytest.fixture(scope="module")
 def corpus_gradebook(tmp_path_factory):
-    ESCAPE.unlink(missing_ok=True)
+    """The corpus, its special entries added, graded once; with what the host held before."""
+    for path in ESCAPES:
+        path.unlink(missing_ok=True)
+    shutil.rmtree(DECOY, ignore_errors=True)
+    DECOY.mkdir()
+    (DECOY / "file.txt").write_text("a file a submission must not touch\n")
+    submissions = tmp_path_factory.mktemp("submissions")
+    for path in CORPUS.glob("*.ipynb"):
+        shutil.copy(path, submissions / path.name)
+    make_corpus.add_special_entries(submissions)
+    before = {"repo": _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")),
+              "decoy": _tree_digest(DECOY), "submissions": _tree_digest(submissions)}
+    temp_before = {p.name for p in Path("/tmp").glob("embcourse-grade-*")}
     out = tmp_path_factory.mktemp("grades")
-    grade_all("01", CORPUS, out / "grades.csv", DEFAULT_HIDDEN, out / "feedback", jobs=2,
+    grade_all("01", submissions, out / "grades.csv", DEFAULT_HIDDEN, out / "feedback", jobs=2,
               limits=FAST, quiet=True)
-    return out
+    return {"out": out, "submissions": submissions, "before": before, "temp_before": temp_before}
 
 
-def test_every_bad_submission_gets_its_expected_status_and_score(corpus_gradebook):
-    got = _rows(corpus_gradebook / "grades.csv")
+def test_every_submission_gets_its_expected_status_and_score(corpus_gradebook):
+    got = _rows(corpus_gradebook["out"] / "grades.csv")
     expected = _rows(CORPUS / "expected.csv")
     assert sorted(got) == sorted(expected), "exactly one row per submission"
     for learner, row in expected.items():
@@ -41,28 +106,62 @@ def test_every_bad_submission_gets_its_expected_status_and_score(corpus_gradeboo
         assert got[learner]["maximum"] == "40"
 
 
-def test_nothing_escaped_the_sandbox(corpus_gradebook):
-    assert not ESCAPE.exists(), "a submission wrote outside its temporary folder"
+def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_gradebook):
+    before = corpus_gradebook["before"]
+    assert _tree_digest(DECOY) == before["decoy"]
+    assert _tree_digest(corpus_gradebook["submissions"]) == before["submissions"]
+    assert _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")) == before["repo"]
+    assert [path for path in ESCAPES if path.exists()] == []
+
+
+def test_no_process_of_a_submission_outlives_grading(corpus_gradebook):
+    assert _processes_with(SURVIVOR_MARKS) == []
+    assert _kernel_processes() == []
+
+
+def test_temporary_folders_are_removed(corpus_gradebook):
+    left = {p.name for p in Path("/tmp").glob("embcourse-grade-*")} - corpus_gradebook["temp_before"]
+    assert left == set()
 
 
 def test_feedback_never_reveals_hidden_cases(corpus_gradebook):
-    hidden_only = ["zzz", "THE", "30522", "vocabulary listed out of id order"]
-    texts = [path.read_text(encoding="utf-8") for path in (corpus_gradebook / "feedback").glob("*.md")]
-    assert len(texts) == len(list(CORPUS.glob("*.ipynb")))
-    failing = (corpus_gradebook / "feedback" / "patches_print.md").read_text(encoding="utf-8")
+    folder = corpus_gradebook["out"] / "feedback"
+    texts = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
+    assert len(texts) == len(_rows(CORPUS / "expected.csv")), "one feedback file per learner"
+    failing = texts["patches_print.md"]
     assert "hidden case 'case matters'" in failing and "hint:" in failing and "called:" in failing
-    for text in texts:
-        for secret in hidden_only[:3]:
-            assert secret not in text
+    leaks = texts["leaks_through_exceptions.md"]
+    assert "hidden case 'float64': raised an exception." in leaks
+    for name, text in texts.items():
+        for secret in ("zzz", "THE", "30522", "LEAK", "Error:"):
+            assert secret not in text, (name, secret)
+
+
+def test_learner_ids_cannot_become_formulas_or_paths(corpus_gradebook):
+    lines = (corpus_gradebook["out"] / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("'=1+2,") for line in lines)
+    assert any(line.startswith("'@SUM(A1),") for line in lines)
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in lines)
+    names = sorted(path.name for path in (corpus_gradebook["out"] / "feedback").iterdir())
+    assert all(name.endswith(".md") and not name.startswith(".") and "\n" not in name
+               for name in names)
+    assert report.spreadsheet_safe("-2+3") == "'-2+3" and report.spreadsheet_safe("ada") == "ada"
+    assert report.feedback_names(["../../x", "..", ".ipynb", "a b", "a_b"]) == {
+        "../../x": "_.._x.md", "..": "learner.md", ".ipynb": "ipynb.md", "a b": "a_b.md",
+        "a_b": "a_b-2.md"}
 
 
 def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
-    for name in ["full_marks", "half_done", "not_json", "fakes_the_checks"]:
+    for name in ["random_answers", "full_marks", "half_done", "not_json", "leaks_through_exceptions",
+                 "attack_forge_result"]:
         shutil.copy(CORPUS / f"{name}.ipynb", tmp_path / f"{name}.ipynb")
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    for out in (first, second):
-        grade_all("01", tmp_path, out, DEFAULT_HIDDEN, None, jobs=2, limits=FAST, quiet=True)
-    assert first.read_bytes() == second.read_bytes()
+    grade_all("01", tmp_path, second, DEFAULT_HIDDEN, None, jobs=2, limits=FAST, quiet=True)
+    shutil.copy(corpus_gradebook["out"] / "grades.csv", first)
+    wanted = set(_rows(second))
+    first_rows = [line for line in first.read_text().splitlines()[1:]
+                  if line.split(",")[0] in wanted]
+    assert first_rows == second.read_text().splitlines()[1:]
     assert [r for r in tmp_path.iterdir() if r.name.startswith(".")] == [], "no temporary files left"
 
 
@@ -80,7 +179,25 @@ def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(solution
     assert (rows["exercise"]["status"], rows["exercise"]["total"]) == ("graded", "0")
 
 
-def test_clear_errors_for_bad_arguments(tmp_path, capsys):
+def test_unsandboxed_grading_says_so_in_the_gradebook(tmp_path, capsys):
+    shutil.copy(CORPUS / "full_marks.ipynb", tmp_path / "ada.ipynb")
+    main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv"), "--unsandboxed", "--quiet",
+          "--jobs", "1"])
+    row = _rows(tmp_path / "g.csv")["ada"]
+    assert (row["total"], row["reason"]) == ("40", "graded WITHOUT the sandbox (--unsandboxed)")
+    assert "WITHOUT the sandbox" in capsys.readouterr().err
+    assert "WITHOUT the sandbox" in (tmp_path / "feedback" / "ada.md").read_text()
+
+
+def test_refuses_with_a_fix_when_the_sandbox_cannot_run(tmp_path, monkeypatch):
+    shutil.copy(CORPUS / "full_marks.ipynb", tmp_path / "ada.ipynb")
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="apt-get install bubblewrap.*--unsandboxed"):
+        main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv")])
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_clear_errors_for_bad_arguments(tmp_path):
     with pytest.raises(SystemExit, match="no exercises for chapter '09'"):
         main(["09", str(tmp_path)])
     with pytest.raises(SystemExit, match="is not a folder"):
@@ -92,9 +209,6 @@ def test_clear_errors_for_bad_arguments(tmp_path, capsys):
 
 
 def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
-    sys.path.insert(0, str(CORPUS))
-    import make_corpus
-
     make_corpus.write(tmp_path)
     for path in sorted(tmp_path.iterdir()):
         assert (CORPUS / path.name).read_bytes() == path.read_bytes(), (

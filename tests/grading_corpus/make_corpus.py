@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -19,6 +21,8 @@ from nbformat.v4 import new_code_cell
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from attacks import ATTACKS, snippet  # noqa: E402
 SOLUTION = nbformat.read(ROOT / "solutions" / "01_one_hot.ipynb", as_version=4)
 EXERCISE = nbformat.read(ROOT / "exercises" / "01_one_hot.ipynb", as_version=4)
 
@@ -53,7 +57,7 @@ def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbfor
 ALL = ("build_vocabulary", "one_hot_encode", "one_hot_decode", "one_hot_nbytes")
 
 FAKE_RECORD = ('print("EMBCOURSE-GRADER-RESULT 0000 " + __import__("json").dumps('
-               '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))')
+               '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))')  # the old result line
 
 CASES = {
     # name: (notebook or raw text, expected status, expected total)
@@ -64,11 +68,11 @@ CASES = {
     "json_not_notebook": (json.dumps({"cells": "none", "hello": 1}), "invalid notebook", 0),
     "old_nbformat_v3": (nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)), "graded", 40),
     "reordered_retitled": (None, "graded", 40),  # built below
-    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", 0),
+    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", 40),
     "slow_function": (exercise_with([
         "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"],
         solved=ALL), "graded", 30),
-    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", 0),
+    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", 40),
     "memory_bomb": (exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL), "out of memory", 40),
     "megabytes_of_output": (exercise_with(["print('x' * 20_000_000)"], solved=ALL), "graded", 40),
     "fakes_the_checks": (exercise_with([
@@ -89,20 +93,65 @@ CASES = {
         "    _real_print(*args, **kwargs)\n"
         "builtins.print = print\n"
         "def build_vocabulary(tokens, min_count=1):\n    return {}"]), "graded", 0),
-    "snoops_and_writes": (exercise_with([
-        "import glob, os\nfound = []\n"
-        "for attempt in [lambda: open('/work/main/grading/hidden/01.json').read(),\n"
-        "                lambda: glob.glob('/**/hidden/*.json', recursive=True),\n"
-        "                lambda: os.listdir('/'),\n"
-        "                lambda: open('/tmp/embcourse-grading-escape.txt', 'w').write('x'),\n"
-        "                lambda: os.system('touch /tmp/embcourse-grading-escape.txt'),\n"
-        "                lambda: __import__('subprocess').run(['ls', '/']),\n"
-        "                lambda: __import__('urllib.request').request.urlopen('http://1.1.1.1', timeout=2)]:\n"
-        "    try:\n        found.append(attempt())\n    except Exception as error:\n"
-        "        found.append(type(error).__name__)\n"
-        "open('notes.txt', 'w').write(repr(found))  # its own folder is fine\n"
-        "print(found)"], solved=ALL), "graded", 40),
+    # A function that loops and swallows every interrupt: only its own task is lost.
+    "swallows_interrupts": (exercise_with([
+        "import time\n"
+        "def one_hot_decode(one_hot_matrix, vocab):\n"
+        "    while True:\n"
+        "        try:\n            time.sleep(0.1)\n"
+        "        except BaseException:\n            pass"], solved=ALL), "graded", 30),
+    # A top-level cell that cannot be interrupted: the kernel is restarted, the earlier
+    # cells replayed, and grading goes on.
+    "unstoppable_cell": (exercise_with([
+        "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+        "    except BaseException:\n        pass"], solved=ALL), "timeout", 40),
+    # An exception whose class name carries the hidden case's inputs.
+    "leaks_through_exceptions": (exercise_with([
+        "def one_hot_nbytes(*args, **kwargs):\n"
+        "    raise type('LEAK' + repr(args).replace(' ', ''), (Exception,), {})()"],
+        solved=ALL), "graded", 30),
+    # Answers drawn at random (unseeded): grading twice must still give the same gradebook.
+    "random_answers": (exercise_with([
+        "import random\nimport numpy as np\n"
+        "def build_vocabulary(tokens, min_count=1):\n"
+        "    return {t: random.randint(0, 3) for t in tokens}\n"
+        "def one_hot_encode(tokens, vocab):\n"
+        "    return np.random.default_rng().random((len(tokens), len(vocab)))\n"
+        "def one_hot_nbytes(batch_size, seq_len, vocab_size, dtype='float32'):\n"
+        "    return int(np.random.randint(0, 10))"]), "graded", 0),
+    # Learner ids a spreadsheet would run as formulas.
+    "=1+2": (copy.deepcopy(SOLUTION), "graded", 40),
+    "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", 40),
 }
+
+
+# Each attack of attacks.py, in a chapter-1 notebook: on the handed-out stubs where the
+# attack is after the grade itself, on a solved notebook where it is after the machine.
+ATTACK_SOLVED = {"forge_result": (), "read_hidden": ()}
+for _name in ATTACKS:
+    _solved = ATTACK_SOLVED.get(_name, ALL)
+    CASES[f"attack_{_name}"] = (exercise_with([snippet(_name)], solved=_solved), "graded",
+                                10 * len(_solved))
+
+# Entries that git cannot hold, or should not: add_special_entries() creates them in a copy.
+SPECIAL = {
+    # learner id: (status, total)
+    "mallory": ("invalid notebook", 0),      # a symbolic link to the solution
+    "folder": ("invalid notebook", 0),       # a folder named folder.ipynb
+    "pipe": ("invalid notebook", 0),         # a FIFO named pipe.ipynb
+    ".ipynb": ("graded", 40),                # a file named just .ipynb
+    "..": ("graded", 40),                    # a file named ...ipynb
+    "new\nline": ("graded", 40),             # a newline in the file name
+}
+
+
+def add_special_entries(folder: Path) -> None:
+    """Create the SPECIAL entries in ``folder`` (a copy of the corpus)."""
+    (folder / "mallory.ipynb").symlink_to(ROOT / "solutions" / "01_one_hot.ipynb")
+    (folder / "folder.ipynb").mkdir()
+    os.mkfifo(folder / "pipe.ipynb")
+    for name in (".ipynb", "...ipynb", "new\nline.ipynb"):
+        nbformat.write(SOLUTION, folder / name)
 
 
 def reordered() -> nbformat.NotebookNode:
@@ -125,6 +174,7 @@ def write(folder: Path) -> int:
         text = content if isinstance(content, str) else nbformat.writes(content)
         (folder / f"{name}.ipynb").write_text(text, encoding="utf-8")
         rows.append([name, status, total])
+    rows += [[name, status, total] for name, (status, total) in SPECIAL.items()]
     with open(folder / "expected.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(["learner", "status", "total"])

@@ -1,0 +1,194 @@
+"""One learner's kernel, in the sandbox, driven over Jupyter's messaging protocol.
+
+:class:`KernelSession` starts ``ipykernel`` through :mod:`embcourse.grading.sandbox`,
+sends it code to execute and waits for the *reply to that request*, matched by message
+id on the shell channel. Nothing the kernel prints is read: its stdout and stderr go to
+``/dev/null``, and the IOPub channel (where printed output travels) is never connected.
+The grader learns results only from replies to its own requests, signed with the
+session key, each at most :data:`MAX_MESSAGE_BYTES` long (larger ones are dropped by
+ZeroMQ before they reach Python).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import zmq
+from jupyter_client.connect import write_connection_file
+from jupyter_client.session import Session
+
+from embcourse.grading import sandbox
+
+#: Largest reply accepted from a kernel.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+#: Seconds a kernel gets to start, and to answer an interrupt.
+STARTUP_SECONDS, INTERRUPT_SECONDS = 60, 5
+
+OK, ERROR, TIMEOUT, DEAD = "ok", "error", "timeout", "dead"
+
+
+@dataclass
+class Reply:
+    """What came of one execute request."""
+
+    kind: str                  # OK, ERROR, TIMEOUT or DEAD
+    error_name: str = ""       # the exception's class name when kind is ERROR
+    expressions: dict | None = None  # user_expressions, as the kernel evaluated them
+
+
+class KernelSession:
+    """A sandboxed kernel that can be started, asked to execute code, and restarted."""
+
+    def __init__(self, exchange_dir: Path, slot: int, limits: sandbox.SandboxLimits,
+                 sandboxed: bool = True):
+        self.exchange_dir = exchange_dir
+        self.slot = slot
+        self.limits = limits
+        self.sandboxed = sandboxed
+        self.process: subprocess.Popen | None = None
+        self.context = zmq.Context()
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context.setsockopt(zmq.LINGER, 0)
+        self.shell = self.control = None
+        self.session: Session | None = None
+
+    # --- life cycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start a fresh kernel and wait until it answers; raise RuntimeError if it cannot."""
+        self.stop()
+        sandbox.unseal_exchange(self.exchange_dir, self.slot)
+        for old in self.exchange_dir.iterdir():
+            old.unlink()
+        key = uuid.uuid4().hex
+        connection = self.exchange_dir / "connection.json"
+        # The kernel sees the exchange folder at sandbox.EXCHANGE_DIR, the grader at its
+        # host path: the same sockets under two names.
+        inside = Path(sandbox.EXCHANGE_DIR if self.sandboxed else self.exchange_dir)
+        _, info = write_connection_file(str(connection), transport="ipc",
+                                        ip=str(inside / "kernel"), key=key.encode(),
+                                        shell_port=1, iopub_port=2, stdin_port=3,
+                                        control_port=4, hb_port=5)
+        if sandbox.running_as_root():  # the kernel's own uid must read it
+            os.chown(connection, sandbox.kernel_uid(self.slot), sandbox.kernel_uid(self.slot))
+        program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(inside / connection.name),
+                   "--IPKernelApp.parent_handle=0", "--HistoryManager.enabled=False"]
+        argv = sandbox.command(program, self.exchange_dir, self.slot, self.limits, self.sandboxed)
+        environment, cwd = None, str(self.exchange_dir)
+        if not self.sandboxed:  # no sandbox folders: a home beside the exchange folder
+            home = self.exchange_dir.parent / "home"
+            home.mkdir(exist_ok=True)
+            environment = sandbox.kernel_environment(str(home), str(home))
+            environment["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+            cwd = str(home)
+        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, close_fds=True,
+                                        start_new_session=True, env=environment, cwd=cwd)
+        self.session = Session(key=key.encode(), username="grader")
+        self.shell = self._connect(zmq.DEALER, info["shell_port"])
+        self.control = self._connect(zmq.DEALER, info["control_port"])
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline and self.alive():
+            request = self.session.send(self.shell, "kernel_info_request", {})
+            if self._wait_reply(self.shell, request["header"]["msg_id"], 1.0) is not None:
+                sandbox.seal_exchange(self.exchange_dir)
+                return
+        self.stop()
+        raise RuntimeError("the kernel did not start")
+
+    def _connect(self, kind: int, port: int):
+        socket = self.context.socket(kind)
+        socket.connect(f"ipc://{self.exchange_dir / 'kernel'}-{port}")
+        return socket
+
+    def alive(self) -> bool:
+        """True while the kernel's process runs."""
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        """Kill the kernel and everything in its sandbox (its PID namespace dies with it)."""
+        for socket in (self.shell, self.control):
+            if socket is not None:
+                socket.close(linger=0)
+        self.shell = self.control = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                try:
+                    os.killpg(self.process.pid, 9)
+                except ProcessLookupError:
+                    pass
+            self.process.wait()
+            self.process = None
+
+    def close(self) -> None:
+        """Stop the kernel and release the messaging context."""
+        self.stop()
+        self.context.term()
+
+    # --- requests ---------------------------------------------------------------------
+
+    def execute(self, code: str, seconds: float, expressions: dict[str, str] | None = None) -> Reply:
+        """Run ``code`` and wait at most ``seconds`` for the reply to this very request."""
+        if not self.alive():
+            return Reply(DEAD)
+        request = self.session.send(self.shell, "execute_request", {
+            "code": code, "silent": False, "store_history": False,
+            "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False})
+        reply = self._wait_reply(self.shell, request["header"]["msg_id"], seconds)
+        if reply is None:
+            return Reply(DEAD if not self.alive() else TIMEOUT)
+        content = reply.get("content")
+        if not isinstance(content, dict):
+            return Reply(ERROR, "malformed reply")
+        if content.get("status") == "ok":
+            raw = content.get("user_expressions")
+            return Reply(OK, expressions=raw if isinstance(raw, dict) else {})
+        return Reply(ERROR, str(content.get("ename", ""))[:100])
+
+    def interrupt(self) -> bool:
+        """Ask the kernel to interrupt what it runs; True if it is ready again in time."""
+        if not self.alive():
+            return False
+        request = self.session.send(self.control, "interrupt_request", {})
+        self._wait_reply(self.control, request["header"]["msg_id"], INTERRUPT_SECONDS)
+        return self.execute("pass", INTERRUPT_SECONDS).kind == OK
+
+    def _wait_reply(self, socket, msg_id: str, seconds: float) -> dict | None:
+        """The reply whose parent is ``msg_id``; other messages are dropped."""
+        deadline = time.monotonic() + seconds
+        poller = zmq.Poller()
+        poller.register(socket, zmq.POLLIN)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.alive():
+                return None
+            if not poller.poll(min(left, 0.5) * 1000):
+                continue
+            try:
+                _, message = self.session.recv(socket, mode=zmq.NOBLOCK, content=True)
+            except Exception:  # unsigned, malformed or oversized: not a reply to us
+                continue
+            if isinstance(message, dict) and message.get("parent_header", {}).get("msg_id") == msg_id:
+                return message
+
+
+def expression_text(reply: Reply, name: str, limit: int = MAX_MESSAGE_BYTES) -> str | None:
+    """The value of a string-valued user expression, or None if it is not there."""
+    value = (reply.expressions or {}).get(name)
+    if not isinstance(value, dict) or value.get("status") != "ok":
+        return None
+    text = value.get("data", {}).get("text/plain") if isinstance(value.get("data"), dict) else None
+    if not isinstance(text, str) or len(text) > limit:
+        return None
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, str) else None

@@ -1,0 +1,210 @@
+"""The security boundary of grading: how a learner's kernel is started, and what it can reach.
+
+Everything that keeps a submission from the rest of the machine is in this file. The
+isolation comes from the operating system, through bubblewrap (``bwrap``), never from
+code running inside the learner's own process:
+
+- **Namespaces.** The kernel gets its own mount, PID, IPC, UTS, network and cgroup
+  namespaces. Its network has only a loopback interface that is down: no connection
+  leaves it. In its PID namespace it sees only its own processes, so it cannot signal
+  the grader or any other submission, and every process it starts dies with it
+  (``--die-with-parent``; when the namespace's first process ends, the kernel kills
+  the rest). ``--new-session`` keeps it off the grader's terminal.
+- **Files.** Its root is an empty in-memory folder. Read-only, it sees only what a
+  submission needs: the system's ``/usr`` (with ``/lib``, ``/bin`` links), the Python
+  installation and the virtual environment, the course package ``embcourse/`` and the
+  public ``data/`` folder. Writable, it has ``/work`` (its working folder and ``$HOME``)
+  and ``/tmp``, both in memory and size-capped, plus the one *exchange folder* that holds
+  the kernel's connection file and sockets. It never sees the repository's other files,
+  the hidden cases, the other submissions, the gradebook or feedback folders, or the
+  grader's home.
+- **Who it runs as.** When the grader runs as root, the kernel runs as an unprivileged
+  user of its own, ``UID_BASE + slot`` (one per parallel job), with no capabilities, an
+  empty bounding set and ``no_new_privs``; the exchange folder is made read-only to it
+  once the kernel has opened its sockets. When the grader is an ordinary user, bubblewrap
+  adds a user namespace in which the kernel is uid/gid 65534 with every capability
+  dropped; on the host it is still the instructor's own user.
+- **Resources** (rlimits, set by ``prlimit`` before the kernel starts, so it cannot
+  raise them): data memory, CPU seconds, size of any file written, open files, no core
+  files; the number of processes only when running as root, because a process limit
+  counts every process of the user and would otherwise count the instructor's own.
+  cgroup limits are not used (see the instructors page).
+
+:func:`check_available` says, with what to do, when bubblewrap is missing or the
+system does not allow namespaces. Graders can then pass ``--unsandboxed`` and get the
+same rlimits without any isolation, which the gradebook records.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Host uid of the kernel of parallel job ``slot`` when the grader runs as root.
+UID_BASE = 60_100
+#: The uid/gid inside the user namespace when the grader is an ordinary user.
+SANDBOX_UID = 65534
+#: Inside the sandbox: the kernel's working folder (also its $HOME) and its temp folder.
+WORK_DIR, TEMP_DIR = "/work", "/tmp"
+#: Inside the sandbox: where the exchange folder (connection file, sockets) appears.
+EXCHANGE_DIR = "/exchange"
+
+
+class SandboxUnavailable(RuntimeError):
+    """The system cannot run the sandbox; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one kernel may use."""
+
+    memory_mb: int = 2048       # RLIMIT_DATA: heap and private mappings
+    cpu_seconds: int = 600      # RLIMIT_CPU
+    file_mb: int = 64           # RLIMIT_FSIZE: the largest file it may write
+    disk_mb: int = 256          # size of /work; /tmp gets a quarter of it
+    processes: int = 64         # RLIMIT_NPROC (threads count too), when running as root
+    open_files: int = 256       # RLIMIT_NOFILE
+
+
+def running_as_root() -> bool:
+    """True when the grader runs as root (the kernel then gets an unprivileged uid)."""
+    return os.geteuid() == 0
+
+
+def kernel_uid(slot: int) -> int:
+    """The host uid of the kernel run by parallel job ``slot``."""
+    return UID_BASE + slot if running_as_root() else os.geteuid()
+
+
+def check_available() -> None:
+    """Raise :class:`SandboxUnavailable` unless bubblewrap can start a sandbox here."""
+    fix = ("Grade on Linux with bubblewrap installed (Debian/Ubuntu: 'sudo apt-get install "
+           "bubblewrap'; Fedora: 'sudo dnf install bubblewrap'), where user namespaces are "
+           "allowed (inside Docker: run the container with '--security-opt seccomp=unconfined' "
+           "or grade outside it). Or pass --unsandboxed to grade without isolation: only for "
+           "notebooks you trust; the gradebook will say so.")
+    if sys.platform != "linux":
+        raise SandboxUnavailable(f"the grading sandbox needs Linux; this is {sys.platform}. {fix}")
+    if shutil.which("bwrap") is None or shutil.which("prlimit") is None:
+        raise SandboxUnavailable(f"bubblewrap ('bwrap') or util-linux's 'prlimit' is not installed. {fix}")
+    probe = _bwrap_prefix(Path("/nonexistent-exchange"), 0, SandboxLimits(), exchange=False)
+    try:
+        result = subprocess.run(probe + ["--", "/usr/bin/true"], capture_output=True,
+                                text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SandboxUnavailable(f"bubblewrap could not start ({error}). {fix}") from None
+    if result.returncode != 0:
+        message = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SandboxUnavailable(f"bubblewrap could not create a sandbox here ({message}). {fix}")
+
+
+def prepare_exchange(folder: Path, slot: int) -> None:
+    """Create the exchange folder so that the kernel can create its sockets in it."""
+    folder.mkdir(mode=0o700)
+    if running_as_root():
+        os.chown(folder, kernel_uid(slot), kernel_uid(slot))
+
+
+def seal_exchange(folder: Path) -> None:
+    """Once the kernel's sockets exist: make the folder read-only to the kernel (as root).
+
+    Connecting to a socket needs no write permission on its folder, so the grader still
+    talks to the kernel; the kernel can no longer create files on the host's disk.
+    As an ordinary user this is not possible (the kernel is the same host user), and the
+    folder stays writable, capped per file by the file-size limit.
+    """
+    if running_as_root():
+        os.chown(folder, 0, 0)
+        folder.chmod(0o755)
+
+
+def unseal_exchange(folder: Path, slot: int) -> None:
+    """Before a (re)start: let the kernel create its sockets again."""
+    if running_as_root():
+        os.chown(folder, kernel_uid(slot), kernel_uid(slot))
+        folder.chmod(0o700)
+
+
+def _readable_roots() -> list[str]:
+    """Host folders the kernel may read: Python, the venv, the course package and data."""
+    import embcourse
+
+    package = Path(embcourse.__file__).resolve().parent
+    roots = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(package),
+             str(package.parent / "data")}
+    executable = Path(sys.executable)
+    roots.add(str(executable.resolve().parent.parent))  # a venv's python is a symlink
+    return sorted(os.path.realpath(root) for root in roots if os.path.isdir(root))
+
+
+def _bwrap_prefix(exchange_dir: Path, slot: int, limits: SandboxLimits,
+                  exchange: bool = True) -> list[str]:
+    """The bubblewrap part of the command line, up to (not including) ``--``."""
+    disk = limits.disk_mb * 1024 * 1024
+    argv = ["bwrap", "--die-with-parent", "--new-session",
+            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--hostname", "grading"]
+    if not running_as_root():  # an ordinary user needs the user namespace for the rest
+        argv += ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+                 "--disable-userns", "--cap-drop", "ALL"]
+    argv += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = Path("/") / link
+        if target.is_symlink():
+            argv += ["--symlink", os.readlink(target), f"/{link}"]
+        elif target.is_dir():
+            argv += ["--ro-bind", str(target), f"/{link}"]
+    for name in ("ld.so.cache", "localtime", "fonts"):
+        if (Path("/etc") / name).exists():
+            argv += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # The writable folders first, so that a read-only folder below them (a checkout in
+    # /tmp, say) is mounted on top and stays visible.
+    argv += ["--perms", "1777", "--size", str(disk), "--tmpfs", WORK_DIR,
+             "--perms", "1777", "--size", str(disk // 4), "--tmpfs", TEMP_DIR]
+    for root in _readable_roots():
+        argv += ["--perms", "0755", "--dir", root, "--ro-bind", root, root]
+    if exchange:
+        argv += ["--bind", str(exchange_dir), EXCHANGE_DIR]
+    argv += ["--chdir", WORK_DIR, "--clearenv"]
+    for key, value in kernel_environment().items():
+        argv += ["--setenv", key, value]
+    return argv
+
+
+def kernel_environment(work_dir: str = WORK_DIR, temp_dir: str = TEMP_DIR) -> dict[str, str]:
+    """The whole environment of the kernel: nothing of the grader's is passed on."""
+    return {"HOME": work_dir, "TMPDIR": temp_dir, "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8", "MPLBACKEND": "agg", "MPLCONFIGDIR": f"{temp_dir}/mpl",
+            "IPYTHONDIR": f"{temp_dir}/ipython", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0", "EMBCOURSE_NO_PROGRESS": "1",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def _rlimits(limits: SandboxLimits, with_processes: bool) -> list[str]:
+    argv = ["prlimit", f"--data={limits.memory_mb * 1024 * 1024}",
+            f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 1024 * 1024}",
+            f"--nofile={limits.open_files}", "--core=0"]
+    if with_processes:
+        argv.append(f"--nproc={limits.processes}")
+    return argv + ["--"]
+
+
+def command(program: list[str], exchange_dir: Path, slot: int, limits: SandboxLimits,
+            sandboxed: bool = True) -> list[str]:
+    """The full command line that runs ``program`` (e.g. a kernel) in the sandbox.
+
+    With ``sandboxed=False`` (the grader's ``--unsandboxed``), only the rlimits apply.
+    """
+    if not sandboxed:
+        return _rlimits(limits, with_processes=False) + program
+    argv = _bwrap_prefix(exchange_dir, slot, limits) + ["--"]
+    if running_as_root():
+        uid = str(kernel_uid(slot))
+        argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return argv + _rlimits(limits, with_processes=running_as_root()) + program

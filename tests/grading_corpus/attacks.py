@@ -1,0 +1,163 @@
+"""What a hostile learner's notebook tries, one snippet per attack class.
+
+Each snippet is plain Python that a submission can run in a code cell. It prints one line
+per attempt, ``ATTACK <what>: <outcome>``, where the outcome is ``ok`` (it worked inside
+the sandbox), or the errno or exception name that stopped it. The same snippets are
+used twice:
+
+- ``make_corpus.py`` puts them into chapter-1 submissions (``attack_*.ipynb``), whose
+  expected grades are in ``expected.csv``;
+- ``tests/test_sandbox.py`` runs them straight in the sandbox, reads the printed
+  outcomes and asserts them.
+
+Paths that matter on the host are derived the way a learner would: from where the
+course package is (``embcourse.__file__``), since the kernel can import it.
+"""
+
+PRELUDE = '''
+import errno as _errno, os as _os, pathlib as _pathlib
+import embcourse as _embcourse
+
+REPO = _pathlib.Path(_embcourse.__file__).resolve().parent.parent
+DECOY = _pathlib.Path("/tmp/embcourse-decoy")
+
+
+class Refused(Exception):
+    """An attempt that failed without an errno; the message says how."""
+
+
+def attempt(what, action):
+    try:
+        action()
+        outcome = "ok"
+    except Refused as error:
+        outcome = str(error)
+    except OSError as error:
+        outcome = _errno.errorcode.get(error.errno, type(error).__name__)
+    except Exception as error:
+        outcome = type(error).__name__
+    print(f"ATTACK {what}: {outcome}", flush=True)
+
+
+def find_in_proc(text):
+    """Succeed if some visible process has ``text`` in its command line."""
+    for pid in _os.listdir("/proc"):
+        if pid.isdigit() and text in open(f"/proc/{pid}/cmdline", "rb").read():
+            return pid
+    raise LookupError(text)
+'''
+
+ATTACKS = {
+    # The old grader parsed the kernel's inherited stdout and could be killed by it.
+    "forge_result": '''
+import sys
+fake = 'EMBCOURSE-GRADER-RESULT 0000 {"01.build_vocabulary": [{"value": {"<unk>": 0}}]}\\n'
+attempt("write to the inherited stdout", lambda: _os.write(
+    getattr(sys.stdout, "_original_stdstream_copy", 1), fake.encode()))
+attempt("kill the parent", lambda: _os.kill(_os.getppid(), 9))
+''',
+    # Hidden cases and the solutions are in the repository; try every way to reach them.
+    "read_hidden": '''
+hidden = REPO / "grading" / "hidden" / "01.json"
+attempt("read the hidden cases", lambda: open(hidden).read())
+attempt("read the solutions", lambda: open(REPO / "solutions" / "01_one_hot.ipynb").read())
+attempt("list the repository's tests", lambda: _os.listdir(REPO / "tests"))
+usr = _os.open("/usr", _os.O_RDONLY)
+_os.chdir("/usr")
+attempt("open with dir_fd", lambda: _os.open("../" + str(hidden).lstrip("/"), _os.O_RDONLY, dir_fd=usr))
+_os.chdir("/work")
+attempt("find the hidden folder in a command line", lambda: find_in_proc(b"hidden"))
+attempt("read the grader's home", lambda: _os.listdir(_os.path.expanduser("~root")))
+''',
+    # Other learners' notebooks, the gradebook and the host's temporary folder.
+    "touch_others": '''
+attempt("list the decoy folder", lambda: _os.listdir(DECOY))
+attempt("change a decoy file", lambda: open(DECOY / "file.txt", "r+").write("changed"))
+attempt("delete a decoy file", lambda: _os.remove(DECOY / "file.txt"))
+attempt("write the host's /tmp (sandbox only)", lambda: open(
+    "/tmp/embcourse-grading-escape.txt", "w").write("x"))
+attempt("write into the repository", lambda: open(REPO / "escape.txt", "w").write("x"))
+attempt("append to the course package", lambda: open(
+    REPO / "embcourse" / "__init__.py", "a").write("\\nprint('owned')\\n"))
+import sqlite3
+attempt("sqlite3 database in the repository", lambda: sqlite3.connect(
+    str(REPO / "escape.db")).execute("create table t (x)"))
+''',
+    # C code goes around anything inside Python; only the operating system stops it.
+    "c_code": '''
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def system(command):
+    status = libc.system(command)
+    if status != 0:
+        raise Refused(f"the shell command failed (wait status {status})")
+attempt("libc system() writing the repository", lambda: system(
+    f"touch {REPO}/escape-from-c.txt".encode()))
+def setns_net():
+    handle = _os.open("/proc/1/ns/net", _os.O_RDONLY)
+    if libc.setns(handle, 0) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+attempt("setns into another network namespace", setns_net)
+def raw_write():
+    fd = libc.open(str(REPO / "escape-raw.txt").encode(), 0o101, 0o644)
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "open")
+attempt("libc open() for writing in the repository", raw_write)
+''',
+    # Processes that try to outlive grading, or take down everything they can see.
+    "survive_and_kill": '''
+import subprocess, time
+attempt("start a detached process", lambda: subprocess.Popen(
+    ["sleep", "987654"], start_new_session=True))
+def double_fork():
+    if _os.fork() == 0:
+        _os.setsid()
+        if _os.fork() == 0:
+            _os.execv("/bin/sleep", ["sleep", "987653"])
+        _os._exit(0)
+attempt("double fork", double_fork)
+time.sleep(0.5)
+attempt("find the grader's process", lambda: find_in_proc(b"embcourse.grad"))
+''',
+    "kill_everything": '''
+attempt("kill every process it can", lambda: _os.kill(-1, 9))
+''',
+    "network": '''
+import socket
+attempt("connect to the internet", lambda: socket.create_connection(("1.1.1.1", 80), timeout=3))
+attempt("connect to the host's loopback", lambda: socket.create_connection(("127.0.0.1", 22), timeout=3))
+''',
+    "resources": '''
+def fill(path, megabytes):
+    with open(path, "wb") as file:
+        for _ in range(megabytes):
+            file.write(b"x" * 1024 * 1024)
+attempt("write a 1 GB file", lambda: fill("/work/big.bin", 1024))
+_os.remove("/work/big.bin") if _os.path.exists("/work/big.bin") else None
+def many_files():
+    for number in range(10):
+        fill(f"/work/part{number}.bin", 60)
+attempt("fill the work folder", many_files)
+for number in range(10):
+    if _os.path.exists(f"/work/part{number}.bin"):
+        _os.remove(f"/work/part{number}.bin")
+import time
+children = []
+def fork_bomb():
+    for _ in range(500):
+        pid = _os.fork()
+        if pid == 0:
+            time.sleep(30)
+            _os._exit(0)
+        children.append(pid)
+attempt("fork 500 processes", fork_bomb)
+for pid in children:
+    _os.kill(pid, 9)
+    _os.waitpid(pid, 0)
+''',
+}
+
+
+def snippet(name: str) -> str:
+    """The full code of one attack, prelude included."""
+    return PRELUDE + ATTACKS[name]
