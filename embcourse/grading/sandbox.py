@@ -26,8 +26,10 @@ code running inside the learner's own process:
   dropped; on the host it is still the instructor's own user.
 - **Resources** (rlimits, set by ``prlimit`` before the kernel starts, so it cannot
   raise them): data memory, CPU seconds, size of any file written, open files, no core
-  files; the number of processes only when running as root, because a process limit
-  counts every process of the user and would otherwise count the instructor's own.
+  files, and the number of processes and threads. The process limit counts the
+  processes of one user: the kernel's own uid as root, or (Linux 5.14 and later) the
+  user inside its own user namespace; on an older kernel, as an ordinary user, it would
+  count the instructor's own processes too, so it is left out there.
   cgroup limits are not used (see the instructors page).
 
 :func:`check_available` says, with what to do, when bubblewrap is missing or the
@@ -66,7 +68,7 @@ class SandboxLimits:
     cpu_seconds: int = 600      # RLIMIT_CPU
     file_mb: int = 64           # RLIMIT_FSIZE: the largest file it may write
     disk_mb: int = 256          # size of /work; /tmp gets a quarter of it
-    processes: int = 64         # RLIMIT_NPROC (threads count too), when running as root
+    processes: int = 64         # RLIMIT_NPROC (threads count too), see process_limit_applies
     open_files: int = 256       # RLIMIT_NOFILE
 
 
@@ -207,4 +209,15 @@ def command(program: list[str], exchange_dir: Path, slot: int, limits: SandboxLi
         uid = str(kernel_uid(slot))
         argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-    return argv + _rlimits(limits, with_processes=running_as_root()) + program
+    return argv + _rlimits(limits, with_processes=process_limit_applies()) + program
+
+
+def process_limit_applies() -> bool:
+    """True where RLIMIT_NPROC counts only the sandbox's processes (see the module doc)."""
+    if running_as_root():
+        return True
+    release = os.uname().release.split(".")
+    try:
+        return (int(release[0]), int(release[1].split("-")[0])) >= (5, 14)
+    except (IndexError, ValueError):
+        return False
