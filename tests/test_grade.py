@@ -76,7 +76,7 @@ def _kernel_processes() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_gradebook(tmp_path_factory):
+def corpus_gradebook(tmp_path_factory, grading_sandbox):
     """The corpus, its special entries added, graded once; with what the host held before."""
     for path in ESCAPES:
         path.unlink(missing_ok=True)
@@ -166,7 +166,8 @@ def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
 
 
 @pytest.mark.parametrize("solution", chapter_notebooks("solutions"), ids=lambda p: p.name)
-def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(solution, tmp_path):
+def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(solution, tmp_path,
+                                                                         grading_sandbox):
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     shutil.copy(solution, submissions / "solution.ipynb")

@@ -62,9 +62,9 @@ def run_in_sandbox(code: str, tmp_path: Path, seconds: int = 120) -> subprocess.
     return subprocess.run(command, input=code, capture_output=True, text=True, timeout=seconds)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def sandbox_available():
-    sandbox.check_available()  # CI installs bubblewrap (.ci/run); a clear error otherwise
+@pytest.fixture(autouse=True)
+def _needs_the_sandbox(grading_sandbox):
+    """Every test here runs the sandbox (CI installs bubblewrap: .ci/run)."""
 
 
 def test_every_attack_has_expectations():
