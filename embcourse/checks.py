@@ -25,11 +25,16 @@ on a hidden case never shows its inputs or its expected value.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 import math
 import os
 import reprlib
+import signal
+import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -49,6 +54,9 @@ PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 
 def compare_exact(expected: Any, got: Any) -> str | None:
     """Compare JSON-like values (dicts, lists, strings, numbers) for equality.
+
+    One rule for every task: a list may come back as a list, a tuple, a NumPy array or
+    a torch tensor; a number as a Python, NumPy or 0-d torch number.
 
     Returns ``None`` when they match, else a sentence that says how they differ.
     """
@@ -70,6 +78,10 @@ def compare_exact(expected: Any, got: Any) -> str | None:
             return (f"{len(wrong)} value(s) differ, e.g. for key {key!r}: "
                     f"expected {_short(expected[key])}, got {_short(got[key])}")
         return None
+    if hasattr(got, "detach"):  # a torch tensor counts as the list or number it holds
+        got = got.detach().cpu().numpy()
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got.item()
     if isinstance(expected, list):
         if isinstance(got, (tuple, np.ndarray)):
             got = list(got)
@@ -87,6 +99,16 @@ def compare_exact(expected: Any, got: Any) -> str | None:
     return None if _values_equal(expected, got) else f"expected {_short(expected)}, got {_short(got)}"
 
 
+def compare_int(expected: int, got: Any) -> str | None:
+    """An exact whole number, as a Python or NumPy integer (not a float, not a bool)."""
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        return f"expected an int, got {type(got).__name__}"
+    if int(got) != expected:
+        sign = " (negative: an integer overflow?)" if int(got) < 0 <= expected else ""
+        return f"expected {expected:,}, got {int(got):,}{sign}"
+    return None
+
+
 def compare_array(expected: Any, got: Any) -> str | None:
     """Compare an array-like result (numpy array, torch tensor, nested lists) with lists.
 
@@ -102,10 +124,19 @@ def compare_array(expected: Any, got: Any) -> str | None:
     except (TypeError, ValueError):
         return f"expected an array of numbers, got {type(got).__name__} that numpy cannot read as numbers"
     if have.shape != want.shape:
-        return f"expected shape {want.shape}, got shape {have.shape}"
-    if not np.allclose(have, want, atol=1e-6, rtol=0):
-        bad = int(np.sum(~np.isclose(have, want, atol=1e-6, rtol=0)))
-        return f"{bad} of {want.size} entries differ"
+        turned = " (transposed?)" if have.shape == want.shape[::-1] else ""
+        return f"expected shape {want.shape}, got shape {have.shape}{turned}"
+    for name, test in (("NaN", np.isnan), ("infinite", np.isinf)):
+        found = test(have) & ~test(want)
+        if found.any():
+            where = tuple(int(i) for i in np.argwhere(found)[0])
+            return (f"{int(found.sum())} entries are {name}, the first at index {where}: "
+                    "a division by zero, or the log of 0?")
+    wrong = ~np.isclose(have, want, atol=1e-6, rtol=0)
+    if wrong.any():
+        where = tuple(int(i) for i in np.argwhere(wrong)[0])
+        return (f"{int(wrong.sum())} of {want.size} entries differ; the first at index {where}: "
+                f"expected {want[where]:.6g}, got {have[where]:.6g}")
     return None
 
 
@@ -173,131 +204,184 @@ def _short(value: Any, limit: int = 160) -> str:
 
 @dataclass(frozen=True)
 class Task:
-    """One exercise task: the function a learner writes and how its result is judged."""
+    """One exercise task: the function a learner writes and how its result is judged.
+
+    ``hint`` names the concept; ``more`` is the second, more explicit level a learner
+    sees when the same case fails again. Neither contains the solution's code.
+    """
 
     task_id: str
-    function_name: str
     compare: Callable[[Any, Any], str | None]
     hint: str
+    more: str
+
+    @property
+    def function_name(self) -> str:
+        """The learner's function: the part of the id after the chapter number."""
+        return self.task_id.split(".", 1)[1]
 
 
 TASKS: dict[str, Task] = {}
 
 
-def register(task_id: str, function_name: str, compare: Callable[[Any, Any], str | None], hint: str) -> Task:
+def register(task_id: str, compare: Callable[[Any, Any], str | None], hint: str, more: str) -> Task:
     """Add a task to the registry and return it."""
-    task = Task(task_id, function_name, compare, hint)
+    task = Task(task_id, compare, hint, more)
     TASKS[task_id] = task
     return task
 
 
 register(
-    "01.build_vocabulary", "build_vocabulary", compare_exact,
-    "Put '<unk>' at id 0, drop tokens seen fewer than min_count times, then give ids "
-    "1, 2, ... by count, most frequent first, ties in alphabetical order "
-    "(sorted(..., key=lambda t: (-count[t], t))).",
+    "01.build_vocabulary", compare_exact,
+    "Count every token first; only then decide which tokens get an id and in what order.",
+    "Ids follow a ranking: a higher count comes first, and equal counts are ordered by the "
+    "tokens themselves as Python compares strings (code-point order, so 'THE' < 'The' < "
+    "'the'). '<unk>' is reserved for id 0, even when it appears in the input. Leave the "
+    "caller's list as it was.",
 )
 register(
-    "01.one_hot_encode", "one_hot_encode", compare_array,
-    "Return an array of shape (len(tokens), len(vocab)) with a single 1 per row, at "
-    "the token's id; a token missing from vocab gets the id of '<unk>'.",
+    "01.one_hot_encode", compare_array,
+    "Each row stands for one token of the sentence, in order; each column for one id of the "
+    "vocabulary, all of them, used or not.",
+    "Look each token's id up in vocab; a token that is not there takes the id that vocab "
+    "gives to '<unk>' (which is not always 0). The result has len(tokens) rows and "
+    "len(vocab) columns, with a single 1 per row.",
 )
 register(
-    "01.one_hot_decode", "one_hot_decode", compare_exact,
-    "The id of each row is the column that holds its 1 (np.argmax along axis 1); "
-    "turn ids back into tokens with a map from id to token.",
+    "01.one_hot_decode", compare_exact,
+    "A row's 1 sits in the column of its token's id: find that column, then go from id back "
+    "to token.",
+    "vocab maps token to id, and it need not list its tokens in id order: neither its order "
+    "nor alphabetical order gives the token of an id. Build the reverse map from its "
+    "items, and find the column along each row (one answer per row).",
 )
 register(
-    "01.one_hot_nbytes", "one_hot_nbytes", compare_exact,
-    "A one-hot batch has batch_size * seq_len * vocab_size entries, each "
-    "np.dtype(dtype).itemsize bytes.",
-)
-
-register(
-    "02.cosine_similarity_matrix", "cosine_similarity_matrix", compare_array,
-    "Divide each row by its length (np.linalg.norm(vectors, axis=1, keepdims=True)), "
-    "then multiply the result by its own transpose.",
+    "01.one_hot_nbytes", compare_int,
+    "Count the entries of the batch, then multiply by the bytes one entry takes in that dtype.",
+    "numpy can tell you the size in bytes of one element of any dtype, by name (bool, int8, "
+    "float16, ...). Keep the arithmetic in Python ints: fixed-width integers overflow at "
+    "sizes like 52 GB. Return an int, not a float.",
 )
 register(
-    "02.cooccurrence_counts", "cooccurrence_counts", compare_array,
-    "For each position i, look at positions j from i - window to i + window inside the "
-    "same sentence, skip j == i and any token missing from vocab, and add 1 to "
-    "X[vocab[sentence[i]], vocab[sentence[j]]].",
+    "02.cosine_similarity_matrix", compare_array,
+    "Cosine similarity is the dot product of the two vectors after scaling each to length 1.",
+    "Scale every row (not column) to length 1; then one matrix product of the scaled matrix "
+    "with its own transpose gives every pair at once, 1.0 on the diagonal.",
 )
 register(
-    "02.ppmi", "ppmi", compare_array,
-    "N = X.sum(); the expected count of (w, c) is row_sum[w] * col_sum[c] / N. Take the log "
-    "only where X > 0 (np.log of 0 gives -inf), and clip negatives to 0.",
+    "02.cooccurrence_counts", compare_array,
+    "Visit every position of every sentence and count the words within `window` positions "
+    "of it, on both sides.",
+    "Positions are counted in the sentence as given: an unknown word is not counted but "
+    "still takes up its place. The window stops at the sentence's ends, a word is never "
+    "its own context, and X[w, c] counts w at the centre and c around it.",
 )
 register(
-    "02.svd_nearest", "svd_nearest", compare_exact,
-    "U, S, _ = np.linalg.svd(M); vectors = U[:, :d] * S[:d]; normalise the rows, score "
-    "every word against `word` and leave `word` itself out.",
+    "02.ppmi", compare_array,
+    "PMI compares how often w and c occur together with how often they would if they were "
+    "independent: the row sum of w times the column sum of c over the total.",
+    "Use the row sums for w and the column sums for c (the matrix need not be symmetric). "
+    "Take the logarithm only where the count is positive, and clip negative values to 0; "
+    "cells with a zero count, or in an all-zero row or column, are 0, never nan or inf.",
 )
 register(
-    "03.skipgram_pairs", "skipgram_pairs", compare_exact,
-    "Two loops: i over positions, j over range(max(0, i - window), min(len(tokens), "
-    "i + window + 1)), skipping j == i; append (tokens[i], tokens[j]).",
+    "02.svd_nearest", compare_exact,
+    "The d-dimensional vectors are the first d columns of U, each scaled by its singular "
+    "value; compare them by cosine similarity.",
+    "Keep the scaling by the singular values (U alone is a different space), normalise "
+    "each row before comparing (raw dot products favour long vectors), and leave the word "
+    "itself out of the answer.",
 )
 register(
-    "03.keep_probabilities", "keep_probabilities", compare_exact,
-    "threshold = sample * total count; for each word, (sqrt(count / threshold) + 1) * "
-    "threshold / count, capped at 1 with min(1.0, ...).",
+    "03.skipgram_pairs", compare_exact,
+    "For each position, pair its word with every word at most `window` positions away on "
+    "either side.",
+    "The window is cut at both ends of the sentence, the centre is never its own context, "
+    "and the order is: centres left to right, and for each, contexts left to right.",
 )
 register(
-    "03.draw_negatives", "draw_negatives", compare_negatives,
-    "rng = np.random.default_rng(seed); draw one id at a time with rng.choice(len(noise), "
-    "p=noise) and keep it only if it differs from the positive, until you have k.",
+    "03.keep_probabilities", compare_exact,
+    "The formula works with the word's count f and the threshold s times the corpus size T.",
+    "T is the sum of all counts. Compute (sqrt(f / (sT)) + 1) * sT / f for each word, and "
+    "remember that a probability never exceeds 1: rare words are always kept.",
 )
 register(
-    "03.negative_sampling_loss", "negative_sampling_loss", compare_exact,
-    "log sigma(x) = -log(1 + exp(-x)) (np.logaddexp(0, -x) is the stable form); the "
-    "true pair uses +u.v, each negative -u.v, and the loss is minus their sum.",
+    "03.draw_negatives", compare_negatives,
+    "Draw ids one at a time from the noise distribution with the seeded generator, and "
+    "throw away any draw that equals the positive.",
+    "Do not change the distribution (no renormalising without the positive): redraw "
+    "instead. Keep going until you have k ids; k of 0 gives an empty list.",
 )
 register(
-    "03.cbow_scores", "cbow_scores", compare_exact,
-    "h = the mean of input_table[context_ids] along axis 0; the score of candidate x "
-    "is output_table[x] @ h. Return a list of floats.",
+    "03.negative_sampling_loss", compare_exact,
+    "The loss adds one term for the true context and one for each negative, each a "
+    "log-sigmoid of a dot product with the centre vector.",
+    "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of their "
+    "log-sigmoids. Written naively, log σ(x), that is -log(1 + e^(-x)), overflows for large "
+    "|x|: numpy has a stable function for log(e^a + e^b).",
 )
 register(
-    "04.cosine_similarity", "cosine_similarity", compare_exact,
-    "Divide the dot product u @ v by np.linalg.norm(u) * np.linalg.norm(v), and return "
-    "a float.",
+    "03.cbow_scores", compare_exact,
+    "CBOW's hidden vector is the average of the input rows of the context words; a "
+    "candidate's score is its output row's dot product with it.",
+    "Average over the context words (a repeated id counts each time), not the sum, and "
+    "read the candidates from the output table. Return one float per candidate, in order.",
 )
 register(
-    "04.top_k_neighbours", "top_k_neighbours", compare_exact,
-    "Scale every row to length 1, take its dot product with the row of `word`, sort "
-    "from highest to lowest and skip `word` itself.",
+    "04.cosine_similarity", compare_exact,
+    "Cosine similarity: the dot product divided by the product of the two lengths.",
+    "The length of a vector is the square root of the sum of its squared entries. Return a "
+    "Python float, between -1 and 1.",
 )
 register(
-    "04.solve_analogy", "solve_analogy", compare_exact,
-    "Use unit vectors for a, b and c, rank every word by cosine similarity with "
-    "b - a + c, and return the best word that is not one of a, b or c.",
+    "04.top_k_neighbours", compare_exact,
+    "Rank every other word by cosine similarity with `word`, highest first.",
+    "Scale every row to length 1 before taking dot products (raw dot products and "
+    "distances rank long vectors differently). Leave `word` out, and break exact ties by "
+    "position in `words` (earlier first), as a stable sort does.",
 )
 register(
-    "04.spearman", "spearman", compare_exact,
-    "Rank each list (1 = smallest; tied values share the mean of their ranks), then "
-    "np.corrcoef of the two rank arrays.",
+    "04.solve_analogy", compare_exact,
+    "3CosAdd: the answer is the word whose unit vector is closest to b - a + c built from "
+    "unit vectors.",
+    "Normalise every vector first (also a, b and c before combining them), rank all words "
+    "by cosine similarity with the combination, skip a, b and c, and break exact ties by "
+    "position in `words`.",
 )
 register(
-    "05.embed_batch", "embed_batch", compare_array,
-    "nn.Embedding.from_pretrained(torch.as_tensor(weight, dtype=torch.float32)), then call "
-    "it with torch.as_tensor(ids): the result has one more axis than ids.",
+    "04.spearman", compare_exact,
+    "Spearman's correlation is Pearson's correlation of the ranks, not of the values.",
+    "Rank 1 is the smallest value; tied values all get the average of the ranks they "
+    "occupy (two values tied for ranks 2 and 3 both get 2.5). Then correlate the two rank "
+    "lists with Pearson's formula. Return a float.",
 )
 register(
-    "05.one_hot_matmul", "one_hot_matmul", compare_array,
-    "F.one_hot(ids, num_classes=V).float() has shape (batch, length, V); multiplying by the "
-    "(V, d) weight with @ gives (batch, length, d).",
+    "05.embed_batch", compare_array,
+    "An embedding table turns each id into its row: the result keeps the shape of `ids` "
+    "and adds one axis of size d.",
+    "Make the table from the weight with the class method that loads pretrained weights, "
+    "turn ids into a tensor of integers, and call the table on it.",
 )
 register(
-    "05.rows_with_gradient", "rows_with_gradient", compare_exact,
-    "After backward(), table.weight.grad has one row per token id; a row is touched when "
-    "any entry is non-zero (grad.abs().sum(dim=1) > 0). The padding row never is.",
+    "05.one_hot_matmul", compare_array,
+    "A one-hot row times the weight matrix picks out one row of it.",
+    "Make one-hot vectors as long as the vocabulary (V, the weight's number of rows, even "
+    "if the largest id is smaller), as floats, then multiply by the weight: (batch, length, "
+    "V) @ (V, d).",
 )
 register(
-    "05.neighbours_through_table", "neighbours_through_table", compare_exact,
-    "Normalise the table's rows with F.normalize(weight, dim=1), take their dot products "
-    "with the normalised query row, exclude the word itself, then topk(k).",
+    "05.rows_with_gradient", compare_exact,
+    "Only the rows that were looked up take part in the sum, so only they get a gradient.",
+    "After backward(), the table's weight has a .grad with one row per id: keep the row "
+    "numbers whose gradient has any non-zero entry, sorted, once each. The padding row "
+    "never gets one.",
+)
+register(
+    "05.neighbours_through_table", compare_exact,
+    "Look the word's row up through the table, then rank every other row by cosine "
+    "similarity with it.",
+    "Normalise rows along the embedding dimension (each row to length 1, not each column), "
+    "exclude the word itself, and take the k highest scores, highest first.",
 )
 
 # --- cases ----------------------------------------------------------------------------
@@ -360,6 +444,7 @@ class CaseOutcome:
     case: Case
     status: str  # PASSED, FAILED or NOT_ATTEMPTED
     detail: str = ""
+    got: str = ""  # what the learner's function returned (public cases only)
 
 
 @dataclass
@@ -401,9 +486,56 @@ def run_check(task_id: str, function: Any, hidden_dir: str | os.PathLike | None 
     return summarise(task_id, [_run_case(task, function, case) for case in cases])
 
 
-def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
+#: Seconds one call of a learner's function may take in a check.
+CASE_SECONDS = 5
+
+
+class _CaseTimeout(BaseException):
+    """Raised in the learner's function when it runs past :data:`CASE_SECONDS`."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code inside after ``seconds`` (main thread on Unix; else no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _CaseTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        got = function(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two case inputs are still equal (lists, dicts, numbers, arrays)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) or hasattr(a, "detach"):
+        try:
+            return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+        except Exception:
+            return False
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    return type(a) is type(b) and a == b
+
+
+def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    printed = io.StringIO()
+    try:
+        with _time_limit(CASE_SECONDS), contextlib.redirect_stdout(printed):
+            got = function(*args, **kwargs)
+    except _CaseTimeout:
+        return CaseOutcome(case, FAILED, f"ran for more than {CASE_SECONDS} s: a loop that never ends?")
     except NotImplementedError:
         return CaseOutcome(case, NOT_ATTEMPTED)
     except Exception as error:  # the learner's code failed: report, never raise
@@ -411,6 +543,18 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
         if not case.hidden:
             detail += f": {error}"
         return CaseOutcome(case, FAILED, detail)
+    finally:
+        if printed.getvalue():  # the learner's own prints, shown as they would be
+            sys.stdout.write(printed.getvalue())
+    changed = [str(number) for number, (after, before) in enumerate(zip(args, case.args), 1)
+               if not _same(after, before)]
+    changed += [key for key in case.kwargs if not _same(kwargs[key], case.kwargs[key])]
+    if changed:
+        return CaseOutcome(case, FAILED, f"it changed its input (argument {', '.join(changed)}): "
+                                         "the caller's data must stay as it was; work on a copy")
+    if got is None and printed.getvalue().strip():
+        return CaseOutcome(case, FAILED, "it printed something but returned None: "
+                                         "did you forget `return`?")
     return judge(task, case, got)
 
 
@@ -426,7 +570,20 @@ def judge(task: Task, case: Case, got: Any) -> CaseOutcome:
         return CaseOutcome(case, PASSED)
     if case.hidden:  # how it differs would give the expected value away
         return CaseOutcome(case, FAILED, "returned a wrong value")
-    return CaseOutcome(case, FAILED, difference)
+    return CaseOutcome(case, FAILED, difference, got=_show(got))
+
+
+def _show(value: Any, limit: int = 600) -> str:
+    """The learner's value as they would read it: small arrays in full, large ones summed up."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        if value.size > 64:
+            return f"an array of shape {value.shape}, dtype {value.dtype}"
+        text = np.array2string(value, precision=6, separator=", ", threshold=64)
+        return f"{text} (shape {value.shape}, dtype {value.dtype})"
+    text = _short(value, limit)
+    return f"{text} ({type(value).__name__})"
 
 
 def summarise(task_id: str, outcomes: list[CaseOutcome], message: str = "") -> CheckResult:
@@ -440,15 +597,19 @@ def summarise(task_id: str, outcomes: list[CaseOutcome], message: str = "") -> C
     return CheckResult(task_id, status, outcomes, message)
 
 
-def format_result(result: CheckResult) -> str:
-    """Turn a :class:`CheckResult` into the feedback a learner reads."""
+def format_result(result: CheckResult, more: bool = False) -> str:
+    """Turn a :class:`CheckResult` into the feedback a learner reads.
+
+    ``more`` adds the task's second, more explicit hint.
+    """
     task = TASKS[result.task_id]
     name = task.function_name
     if result.status == PASSED:
         return f"[passed] {result.task_id}: {name} passes all {result.total} cases."
     if result.status == NOT_ATTEMPTED:
-        return (f"[not attempted yet] {result.task_id}: {name} still returns None. "
-                "Write your code in the cell above, run that cell, then run this check again.")
+        return (f"[not attempted yet] {result.task_id}: {name} returns None, as the stub "
+                "handed out does. Write your code in the cell above (ending with `return`), "
+                "run that cell, then run this check again.")
     if not result.outcomes:
         return f"[failed] {result.task_id}: {result.message}"
     lines = [f"[failed] {result.task_id}: {name} passes {result.passed} of {result.total} cases."]
@@ -463,9 +624,15 @@ def format_result(result: CheckResult) -> str:
         lines.append(f"  case '{case.name}':")
         lines.append(f"    called:   {name}({_format_call(case)})")
         lines.append(f"    expected: {_short(case.expected)}")
+        if outcome.got:
+            lines.append(f"    got:      {outcome.got}")
         lines.append(f"    problem:  {outcome.detail or 'returned None'}")
         shown_public = True
     lines.append(f"  hint: {task.hint}")
+    if more:
+        lines.append(f"  more: {task.more}")
+    else:
+        lines.append("  (run the check again without changes for a more detailed hint)")
     return "\n".join(lines)
 
 
@@ -475,10 +642,20 @@ def _format_call(case: Case) -> str:
     return ", ".join(parts)
 
 
+#: The last failure each task showed, to give the second hint when it comes back.
+_LAST_FAILURE: dict[str, tuple] = {}
+
+
 def check(task_id: str, function: Any) -> None:
     """Check the learner's ``function`` for exercise ``task_id`` and print feedback.
 
     Prints one pass line, "not attempted yet", or what was expected, what came back and
-    a hint. Returns nothing, so a notebook cell shows only that feedback.
+    a hint. When the same failure comes back on the next check of the task, the hint
+    gets a second, more explicit level. Returns nothing, so a notebook cell shows only
+    that feedback.
     """
-    print(format_result(run_check(task_id, function)))
+    result = run_check(task_id, function)
+    failure = tuple((o.case.name, o.detail) for o in result.outcomes if o.status != PASSED)
+    again = result.status == FAILED and _LAST_FAILURE.get(task_id) == failure
+    _LAST_FAILURE[task_id] = failure
+    print(format_result(result, more=again))

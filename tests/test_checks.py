@@ -76,7 +76,8 @@ def test_wrong_type_and_shape_give_feedback():
     transposed = run_check("01.one_hot_encode", lambda tokens, vocab: np.zeros((len(vocab), len(tokens))))
     assert "expected shape (2, 3), got shape (3, 2)" in format_result(transposed)
     as_text = run_check("01.one_hot_nbytes", lambda *args, **kwargs: "800000")
-    assert "expected a number, got str" in format_result(as_text)
+    assert "expected an int, got str" in format_result(as_text)
+    assert "got shape (3, 2) (transposed?)" in format_result(transposed)
 
 
 def test_not_a_function(capsys):
@@ -90,7 +91,10 @@ def test_arrays_accept_lists_and_tensors_but_not_near_misses():
     assert compare_array(expected, np.array(expected, dtype=np.float32)) is None
     assert compare_array(expected, torch.tensor(expected)) is None
     assert compare_array(expected, expected) is None
-    assert compare_array(expected, [[0, 1], [0, 1]]) == "2 of 4 entries differ"
+    assert compare_array(expected, [[0, 1], [0, 1]]) == (
+        "2 of 4 entries differ; the first at index (1, 0): expected 1, got 0")
+    assert compare_array(expected, [[0, float("nan")], [1, 0]]).startswith(
+        "1 entries are NaN, the first at index (0, 1)")
     assert "expected an array" in compare_array(expected, "not an array")
 
 
@@ -111,8 +115,9 @@ def test_case_inputs_are_copied_for_each_call():
         tokens.clear()
         return reference_vocabulary(seen[-1], min_count)
 
-    assert run_check("01.build_vocabulary", mutates).status == PASSED
-    assert load_cases("01.build_vocabulary")[0].args[0] == ["b", "a", "b"]
+    result = run_check("01.build_vocabulary", mutates)
+    assert result.status == FAILED and "it changed its input" in result.outcomes[0].detail
+    assert load_cases("01.build_vocabulary")[0].args[0] == ["b", "a", "b"], "cases stay intact"
 
 
 @pytest.fixture
@@ -169,3 +174,55 @@ def test_unknown_task_lists_known_ones():
 def test_every_registered_task_has_public_cases():
     for task_id in checks.TASKS:
         assert load_cases(task_id), f"{task_id} has no public cases"
+
+
+def test_an_endless_loop_is_stopped_and_named(monkeypatch):
+    monkeypatch.setattr(checks, "CASE_SECONDS", 0.2)
+
+    def loops(tokens, min_count=1):
+        while True:
+            pass
+    result = run_check("01.build_vocabulary", loops)
+    assert result.status == FAILED
+    assert "ran for more than 0.2 s: a loop that never ends?" in format_result(result)
+
+
+def test_changing_the_input_is_named():
+    def sorts_in_place(tokens, min_count=1):
+        tokens.sort()
+        return reference_vocabulary(tokens, min_count)
+    text = format_result(run_check("01.build_vocabulary", sorts_in_place))
+    assert "it changed its input (argument 1)" in text
+
+
+def test_printing_instead_of_returning_is_named(capsys):
+    def prints(tokens, min_count=1):
+        print(reference_vocabulary(tokens, min_count))
+    result = run_check("01.build_vocabulary", prints)
+    assert result.status == FAILED
+    assert "printed something but returned None: did you forget `return`?" in format_result(result)
+    assert "'<unk>': 0" in capsys.readouterr().out, "the learner's own print still shows"
+
+
+def test_feedback_shows_the_learners_own_value():
+    text = format_result(run_check("01.one_hot_nbytes", lambda *args, **kwargs: -5))
+    assert "got:      -5 (int)" in text and "(negative: an integer overflow?)" in text
+
+
+def test_the_second_hint_comes_when_the_same_failure_comes_back(capsys):
+    def wrong(tokens, min_count=1):
+        return {"<unk>": 0}
+    check("01.build_vocabulary", wrong)
+    first = capsys.readouterr().out
+    check("01.build_vocabulary", wrong)
+    second = capsys.readouterr().out
+    task = checks.TASKS["01.build_vocabulary"]
+    assert task.hint in first and task.more not in first and "more detailed hint" in first
+    assert task.more in second
+
+
+def test_hints_never_hold_code():
+    for task in checks.TASKS.values():
+        for text in (task.hint, task.more):
+            for code in ("np.", "lambda", "sorted(", "torch.", "F.", "range(", " = ", "[:,"):
+                assert code not in text, (task.task_id, code)

@@ -13,7 +13,8 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
     """Call the learner's function on each case; return the results as a JSON string.
 
     Each result is ``{"value": ...}`` (made plain: arrays and tensors become lists),
-    ``{"error": "raised"}``, ``{"error": "timeout"}`` or ``{"error": "not attempted"}``.
+    ``{"error": "raised"}``, ``{"error": "timeout"}``, ``{"error": "changed input"}`` (the
+    function changed the caller's arguments) or ``{"error": "not attempted"}``.
     Before every case, Python's, NumPy's and torch's random generators are seeded with
     ``seed``, so grading twice gives the same results.
     """
@@ -65,9 +66,13 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
             reseed()
             signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
-                value = function(*copy.deepcopy(case["args"]), **copy.deepcopy(case["kwargs"]))
+                args, kwargs = copy.deepcopy(case["args"]), copy.deepcopy(case["kwargs"])
+                value = function(*args, **kwargs)
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                results.append({"value": plain(value)})
+                if plain([args, kwargs]) != [case["args"], case["kwargs"]]:
+                    results.append({"error": "changed input"})
+                else:
+                    results.append({"value": plain(value)})
             except NotImplementedError:
                 results.append({"error": "not attempted"})
             except TimeoutError:

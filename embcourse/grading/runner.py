@@ -164,6 +164,8 @@ class Grading:
         if error == "timeout":
             return CaseOutcome(case, FAILED, f"did not finish within {self.limits.case_seconds} s: "
                                              "check for a loop that never ends")
+        if error == "changed input":
+            return CaseOutcome(case, FAILED, "it changed its input: work on a copy")
         if error is not None:
             where = "" if case.hidden else " (the check in your notebook shows which)"
             return CaseOutcome(case, FAILED, "raised an exception" + where)
