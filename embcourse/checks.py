@@ -580,7 +580,7 @@ def _show(value: Any, limit: int = 600) -> str:
     if isinstance(value, np.ndarray):
         if value.size > 64:
             return f"an array of shape {value.shape}, dtype {value.dtype}"
-        text = np.array2string(value, precision=6, separator=", ", threshold=64)
+        text = " ".join(np.array2string(value, precision=6, separator=", ", threshold=64).split())
         return f"{text} (shape {value.shape}, dtype {value.dtype})"
     text = _short(value, limit)
     return f"{text} ({type(value).__name__})"

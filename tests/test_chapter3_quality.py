@@ -1,4 +1,8 @@
-"""Chapter 3's quality bar and time budget, read from the stored (nbval-verified) outputs."""
+"""Chapter 3's quality bar, read from the stored (nbval-verified) outputs.
+
+Its speed is not tested here: speed goals live in benchmarks/ as ratios measured side by
+side (benchmarks/train_throughput.py), since a timed test fails on a slower machine.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +37,3 @@ def test_queen_is_a_top_ten_neighbour_of_king():
     lines = [line for line in _printed().splitlines() if line.startswith("Skip-Gram (ours)")]
     neighbour_line = next(line for line in lines if ", " in line and not any(c.isdigit() for c in line))
     assert "queen" in neighbour_line.split(None, 2)[2].split(", ")
-
-
-def test_training_stays_within_the_time_budget():
-    seconds = float(re.search(r"both models: ([\d.]+) s \(budget: 60 s\)", _printed()).group(1))
-    assert seconds <= 60

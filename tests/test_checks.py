@@ -129,11 +129,11 @@ def hidden_dir(tmp_path):
 
 
 def test_hidden_cases_are_added_and_never_shown(hidden_dir):
-    def ignores_unk_token(tokens, min_count=1):
-        from collections import Counter
-        counts = Counter(tokens)
-        kept = sorted((t for t in counts if counts[t] >= min_count), key=lambda t: (-counts[t], t))
-        return {"<unk>": 0, **{t: i for i, t in enumerate(kept, start=1)}}
+    def ignores_unk_token(tokens, min_count=1):  # wrong only where the secret case looks
+        vocab = reference_vocabulary(tokens, min_count)
+        if "zebra" in vocab:
+            vocab["zebra"] = 99
+        return vocab
 
     public = run_check("01.build_vocabulary", ignores_unk_token)
     assert public.status == PASSED

@@ -97,7 +97,7 @@ def _book_exercises(book: Path) -> tuple[list[str], list[str]]:
     for cell in cells:
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown" and source.startswith("```{exercise-start}"):
-            body = source.split("\n", 3)[3]
+            body = source.split("\n```\n", 1)[1]  # after the directive's options
             statements.append(body.rsplit("```{exercise-end}", 1)[0].strip())
         elif cell["cell_type"] == "markdown" and source.startswith("```{solution-start}"):
             inside = True

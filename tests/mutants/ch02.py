@@ -132,7 +132,7 @@ def cooc_distinct_pairs(sentences, vocab, window):
 def cooc_by_offsets(sentences, vocab, window):
     counts = np.zeros((len(vocab), len(vocab)))
     for sentence in sentences:
-        ids = np.array([vocab.get(w, -1) for w in sentence])
+        ids = np.array([vocab.get(w, -1) for w in sentence], dtype=int)
         for offset in range(1, window + 1):
             left, right = ids[:-offset], ids[offset:]
             keep = (left >= 0) & (right >= 0)
@@ -181,7 +181,8 @@ def ppmi_row_sums_twice(counts):
     rows = counts.sum(axis=1)
     result = np.zeros_like(counts)
     seen = counts > 0
-    result[seen] = np.maximum(0, np.log(counts * counts.sum() / np.outer(rows, rows))[seen])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result[seen] = np.maximum(0, np.log(counts * counts.sum() / np.outer(rows, rows))[seen])
     return result
 
 

@@ -1,0 +1,263 @@
+"""Seeded input generators, one per exercise task, for hidden cases no learner has seen.
+
+``GENERATORS[task_id](rng)`` returns ``(args, kwargs)`` for one call of the task's
+function, drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is
+unusable (a near-tie that would make the expected answer depend on rounding), and the
+caller draws again. The inputs include the structures that realistic mistakes trip on:
+ties, unknown words in the middle of a window, rare words, vectors whose lengths differ
+widely, matrices that are not symmetric, all-zero rows, sizes above 2**31.
+
+:mod:`embcourse.grading.make_cases` turns them into a hidden-case folder, with expected
+values computed by the reference solutions (``solutions/*.ipynb``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+WORDS = ["the", "The", "THE", "cat", "dog", "sat", "on", "mat", "a", "rose", "is", "zebra", "b", "B"]
+UNKNOWN = ["zzz", "qqq", "xyzzy"]
+
+
+def _pick(rng, items, size):
+    return [items[i] for i in rng.integers(len(items), size=size)]
+
+
+def _vectors(rng, rows, dim, twins=True):
+    """Rows of very different lengths, sometimes with two identical rows."""
+    vectors = rng.normal(size=(rows, dim)) * rng.choice([0.2, 1.0, 6.0], size=(rows, 1))
+    vectors = vectors.round(2)
+    if twins and rows > 3 and rng.random() < 0.5:
+        i, j = rng.choice(np.arange(1, rows), size=2, replace=False)
+        vectors[j] = vectors[i]
+    if (np.linalg.norm(vectors, axis=1) < 0.05).any():
+        return None
+    return vectors
+
+
+def _clear_ranking(scores, skip=(), tolerance=1e-6, exact=1e-12):
+    """True when distinct scores are either equal (a true tie) or far enough apart."""
+    values = np.sort(np.delete(np.asarray(scores, dtype=float), list(skip)))
+    gaps = np.diff(values)
+    return bool(np.all((gaps < exact) | (gaps > tolerance)))
+
+
+def build_vocabulary(rng):
+    tokens = _pick(rng, WORDS + ["<unk>"], int(rng.integers(0, 13)))
+    return [tokens], {"min_count": int(rng.integers(1, 4))}
+
+
+def one_hot_encode(rng):
+    words = list(dict.fromkeys(_pick(rng, WORDS, 6))) + ["<unk>"]
+    ids = rng.permutation(len(words)).tolist()
+    vocab = {word: int(i) for word, i in zip(words, ids)}
+    tokens = _pick(rng, words[:-1] + UNKNOWN, int(rng.integers(1, 6)))
+    return [tokens, vocab], {}
+
+
+def one_hot_decode(rng):
+    (_, vocab), _ = one_hot_encode(rng)
+    items = list(vocab.items())
+    rng.shuffle(items)
+    vocab = dict(items)
+    ids = rng.integers(len(vocab), size=int(rng.integers(1, 6)))
+    matrix = np.eye(len(vocab), dtype=int)[ids].tolist()
+    return [matrix, vocab], {}
+
+
+def one_hot_nbytes(rng):
+    dtypes = ["bool", "int8", "float16", "int32", "float32", "float64", "int64", "complex64"]
+    dtype = str(rng.choice(dtypes, p=[0.3] + [0.1] * 7))
+    sizes = [int(rng.integers(1, 65)), int(rng.integers(1, 2049)), int(rng.choice([10, 30_522, 50_257, 400_000]))]
+    return sizes, {"dtype": dtype}
+
+
+def cosine_similarity_matrix(rng):
+    rows, dim = int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    vectors = rng.integers(-5, 6, size=(rows, dim)) * rng.choice([1, 3], size=(rows, 1))
+    if (np.abs(vectors).sum(axis=1) == 0).any():
+        return None
+    return [vectors.tolist()], {}
+
+
+def cooccurrence_counts(rng):
+    vocab = {word: i for i, word in enumerate(dict.fromkeys(_pick(rng, WORDS[3:9], 5)))}
+    sentences = [_pick(rng, list(vocab) + UNKNOWN[:1], int(rng.integers(0, 7)))
+                 for _ in range(int(rng.integers(1, 4)))]
+    return [sentences, vocab, int(rng.integers(1, 4))], {}
+
+
+def ppmi(rng):
+    size = int(rng.integers(3, 6))
+    counts = rng.integers(0, 6, size=(size, size))
+    if rng.random() < 0.5:
+        empty = int(rng.integers(size))
+        counts[empty, :] = 0
+        counts[:, empty] = 0
+    if counts.sum() == 0:
+        return None
+    return [counts.tolist()], {}
+
+
+def svd_nearest(rng):
+    words = ["cat", "dog", "car", "bus", "tea", "cup"][: int(rng.integers(4, 7))]
+    matrix = rng.integers(0, 6, size=(len(words), len(words)))
+    d = int(rng.integers(2, 4))
+    left, sigma, _ = np.linalg.svd(matrix.astype(float))
+    if sigma[d - 1] < 1e-6 or (d < len(sigma) and abs(sigma[d - 1] - sigma[d]) < 1e-6):
+        return None  # the d-dimensional space would not be well defined
+    vectors = left[:, :d] * sigma[:d]
+    norms = np.linalg.norm(vectors, axis=1)
+    if (norms < 1e-6).any():
+        return None
+    word = int(rng.integers(len(words)))
+    scores = (vectors / norms[:, None]) @ (vectors[word] / norms[word])
+    top = np.sort(np.delete(scores, word))[-2:]
+    if top[1] - top[0] < 1e-4:
+        return None
+    return [matrix.tolist(), words, words[word], d], {}
+
+
+def skipgram_pairs(rng):
+    return [_pick(rng, WORDS[3:10], int(rng.integers(0, 8))), int(rng.integers(1, 4))], {}
+
+
+def keep_probabilities(rng):
+    words = list(dict.fromkeys(_pick(rng, WORDS, 5)))
+    counts = {word: int(rng.choice([1, 2, 5, 50, 900, 20_000])) for word in words}
+    return [counts], {"sample": float(rng.choice([1e-3, 1e-2, 1e-1]))}
+
+
+def draw_negatives(rng):
+    noise = rng.dirichlet(np.full(int(rng.integers(3, 6)), 0.7))
+    noise = noise / noise.sum()
+    positive = int(rng.integers(len(noise)))
+    if noise[positive] > 0.9:
+        return None
+    return [positive, noise.tolist(), int(rng.choice([0, 3, 3000])), int(rng.integers(1000))], {}
+
+
+def negative_sampling_loss(rng):
+    dim = int(rng.integers(2, 5))
+    scale = float(rng.choice([0.5, 3.0, 30.0]))
+    center = (rng.normal(size=dim) * scale).round(3).tolist()
+    context = (rng.normal(size=dim) * scale).round(3).tolist()
+    negatives = (rng.normal(size=(int(rng.integers(0, 4)), dim)) * scale).round(3).tolist()
+    return [center, context, negatives], {}
+
+
+def cbow_scores(rng):
+    rows, dim = int(rng.integers(4, 7)), int(rng.integers(2, 4))
+    inputs = rng.integers(-3, 4, size=(rows, dim)).tolist()
+    outputs = rng.integers(-3, 4, size=(rows, dim)).tolist()
+    context = rng.integers(rows, size=int(rng.integers(1, 5))).tolist()
+    if len(context) > 1 and rng.random() < 0.5:
+        context[-1] = context[0]  # a repeated context word
+    candidates = rng.choice(rows, size=int(rng.integers(1, rows)), replace=False).tolist()
+    return [context, inputs, outputs, candidates], {}
+
+
+def cosine_similarity(rng):
+    dim = int(rng.integers(2, 6))
+    u, v = rng.normal(size=dim) * 3, rng.normal(size=dim) * float(rng.choice([0.1, 1, 10]))
+    return [u.round(3).tolist(), v.round(3).tolist()], {}
+
+
+def top_k_neighbours(rng):
+    words = ["cat", "dog", "car", "bus", "tea", "cup", "sun"][: int(rng.integers(5, 8))]
+    vectors = _vectors(rng, len(words), 3)
+    if vectors is None:
+        return None
+    word = int(rng.integers(len(words)))
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    if not _clear_ranking(unit @ unit[word], skip=[word]):
+        return None
+    k = len(words) - 1 if rng.random() < 0.5 else int(rng.integers(1, len(words)))
+    return [words[word], words, vectors.tolist(), k], {}
+
+
+def solve_analogy(rng):
+    words = ["a", "b", "c", "p", "q", "r", "s"]
+    vectors = _vectors(rng, len(words), 3)
+    if vectors is None:
+        return None
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    target = unit[1] - unit[0] + unit[2]
+    if np.linalg.norm(target) < 1e-3 or not _clear_ranking(unit @ target, skip=[0, 1, 2]):
+        return None
+    return ["a", "b", "c", words, vectors.tolist()], {}
+
+
+def spearman(rng):
+    n = int(rng.integers(4, 9))
+    xs = rng.integers(0, 5, size=n).astype(float)
+    ys = (xs * rng.choice([-1, 1]) + rng.integers(-2, 3, size=n)).astype(float)
+    if np.ptp(xs) == 0 or np.ptp(ys) == 0:
+        return None
+    return [xs.tolist(), ys.tolist()], {}
+
+
+def _table_and_ids(rng):
+    rows, dim = int(rng.integers(3, 6)), int(rng.integers(2, 4))
+    weight = rng.integers(-4, 5, size=(rows, dim)).astype(float)
+    high = rows - 1 if rng.random() < 0.5 else rows  # sometimes the last rows go unused
+    ids = rng.integers(high, size=(int(rng.integers(1, 3)), int(rng.integers(1, 4))))
+    return weight.tolist(), ids.tolist()
+
+
+def embed_batch(rng):
+    return list(_table_and_ids(rng)), {}
+
+
+def one_hot_matmul(rng):
+    return list(_table_and_ids(rng)), {}
+
+
+def rows_with_gradient(rng):
+    vocab_size = int(rng.integers(4, 7))
+    ids = rng.integers(vocab_size, size=int(rng.integers(1, 6))).tolist()
+    padding = int(rng.choice(ids)) if rng.random() < 0.5 else None
+    return [vocab_size, int(rng.integers(1, 4)), ids], {"padding_idx": padding}
+
+
+def neighbours_through_table(rng):
+    words = ["cat", "dog", "car", "bus", "tea", "cup"]
+    vectors = _vectors(rng, len(words), 3, twins=False)
+    if vectors is None:
+        return None
+    word = int(rng.integers(len(words)))
+    if rng.random() < 0.5:  # a word that shares the query's row
+        twin = (word + 1) % len(words)
+        vectors[twin] = vectors[word]
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = np.delete(unit @ unit[word], word)
+    ordered = np.sort(scores)
+    if np.any(np.diff(ordered) < 1e-4):
+        return None  # torch's topk does not promise an order for near-ties
+    return [vectors.tolist(), words, words[word], int(rng.integers(1, len(words)))], {}
+
+
+GENERATORS: dict[str, Callable] = {
+    "01.build_vocabulary": build_vocabulary, "01.one_hot_encode": one_hot_encode,
+    "01.one_hot_decode": one_hot_decode, "01.one_hot_nbytes": one_hot_nbytes,
+    "02.cosine_similarity_matrix": cosine_similarity_matrix,
+    "02.cooccurrence_counts": cooccurrence_counts, "02.ppmi": ppmi, "02.svd_nearest": svd_nearest,
+    "03.skipgram_pairs": skipgram_pairs, "03.keep_probabilities": keep_probabilities,
+    "03.draw_negatives": draw_negatives, "03.negative_sampling_loss": negative_sampling_loss,
+    "03.cbow_scores": cbow_scores, "04.cosine_similarity": cosine_similarity,
+    "04.top_k_neighbours": top_k_neighbours, "04.solve_analogy": solve_analogy,
+    "04.spearman": spearman, "05.embed_batch": embed_batch, "05.one_hot_matmul": one_hot_matmul,
+    "05.rows_with_gradient": rows_with_gradient,
+    "05.neighbours_through_table": neighbours_through_table,
+}
+
+
+def draw(task_id: str, rng: np.random.Generator, attempts: int = 1000) -> tuple[list, dict]:
+    """One usable input for ``task_id`` (drawing again past unusable ones)."""
+    for _ in range(attempts):
+        drawn = GENERATORS[task_id](rng)
+        if drawn is not None:
+            return drawn
+    raise RuntimeError(f"the generator of {task_id} found no usable input in {attempts} draws")

@@ -1,0 +1,118 @@
+"""Write a folder of fresh hidden cases from a private seed, for grading.
+
+    python -m embcourse.grading.make_cases --seed 8675309 --out ~/private-cases [--per-task 6]
+
+For every task of every chapter, draws ``--per-task`` inputs with the task's generator
+(:mod:`embcourse.grading.case_generators`) and computes the expected value with the
+course's reference solution (the function in ``solutions/NN_*.ipynb``). The folder gets
+one ``NN.json`` per chapter, in the format of ``grading/hidden/``; grade with
+``python -m embcourse.grade NN SUBMISSIONS --hidden ~/private-cases``. Keep the seed
+private: anyone with the seed and this command can rebuild the cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from embcourse.checks import TASKS, compare_negatives
+from embcourse.data import repo_root
+from embcourse.grading.case_generators import draw
+
+#: Relative tolerance on the share of each id in generated draw_negatives cases.
+SHARE_TOLERANCE = 0.04
+
+
+def reference_solutions(chapter: str) -> dict:
+    """The task functions defined by ``solutions/NN_*.ipynb``, by name."""
+    paths = sorted((repo_root() / "solutions").glob(f"{chapter}_*.ipynb"))
+    if not paths:
+        raise SystemExit(f"error: no solution notebook for chapter {chapter} in {repo_root() / 'solutions'}")
+    namespace: dict = {}
+    for cell in nbformat.read(paths[0], as_version=4).cells:
+        if cell.cell_type == "code" and "def " in cell.source and "check(" not in cell.source:
+            exec(compile(cell.source, str(paths[0]), "exec"), namespace)
+    return namespace
+
+
+def plain(value):
+    """A JSON-ready copy: arrays and tensors become lists, tuples lists."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def expected_value(task_id: str, function, args: list, kwargs: dict):
+    """What a correct function returns on these inputs (properties, for random draws)."""
+    if TASKS[task_id].compare is compare_negatives:
+        positive, noise, k, _ = args
+        expected = {"count": k, "exclude": positive, "vocab_size": len(noise)}
+        if k >= 1000:
+            rest = 1 - noise[positive]
+            expected["shares"] = {str(i): p / rest for i, p in enumerate(noise) if i != positive}
+            expected["tolerance"] = SHARE_TOLERANCE
+        return expected
+    return plain(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+
+
+def make_cases(seed: int, per_task: int = 6) -> dict[str, dict]:
+    """Hidden cases for every chapter: ``{chapter: {task_id: [case, ...]}}``."""
+    rng = np.random.default_rng(seed)
+    tables: dict[str, dict] = {}
+    for task_id in TASKS:
+        chapter = task_id.split(".")[0]
+        solutions = reference_solutions(chapter)
+        function = solutions[TASKS[task_id].function_name]
+        cases = []
+        for number in range(1, per_task + 1):
+            args, kwargs = draw(task_id, rng)
+            case = {"name": f"generated {number}", "args": args}
+            if kwargs:
+                case["kwargs"] = kwargs
+            case["expected"] = expected_value(task_id, function, args, kwargs)
+            cases.append(case)
+        tables.setdefault(chapter, {})[task_id] = cases
+    return tables
+
+
+def write(tables: dict[str, dict], folder: Path) -> list[Path]:
+    """Write one NN.json per chapter into ``folder`` (never over existing files)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{chapter}.json" for chapter in tables]
+    existing = [path.name for path in paths if path.exists()]
+    if existing:
+        raise SystemExit(f"error: {folder} already holds {', '.join(existing)}. Choose a new folder "
+                         "(or move those files away): nothing was written.")
+    for path, table in zip(paths, tables.values()):
+        path.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m embcourse.grading.make_cases",
+                                     description="Write fresh hidden cases from a private seed.")
+    parser.add_argument("--seed", type=int, required=True, help="a private number; the same seed gives the same cases")
+    parser.add_argument("--out", type=Path, required=True, help="a new folder for the NN.json files")
+    parser.add_argument("--per-task", type=int, default=6, help="cases per task (default 6)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.per_task < 1:
+        raise SystemExit("error: --per-task must be at least 1.")
+    paths = write(make_cases(args.seed, args.per_task), args.out)
+    print(f"wrote {len(paths)} files, {args.per_task} cases per task, to {args.out}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Fresh hidden cases from a private seed: found by search, checked against the solutions."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from embcourse.checks import NOT_ATTEMPTED, PASSED, TASKS, Case, _run_case, run_check
+from embcourse.grading import make_cases
+from embcourse.grading.case_generators import GENERATORS, draw
+
+CHAPTERS = sorted({task_id.split(".")[0] for task_id in TASKS})
+MUTANTS = {task_id: mutants for chapter in CHAPTERS
+           for task_id, mutants in importlib.import_module(f"mutants.ch{chapter}").MUTANTS.items()}
+SEARCH_DRAWS = 300
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("private") / "cases"
+    make_cases.write(make_cases.make_cases(seed=20261128, per_task=6), folder)
+    return folder
+
+
+def _stubs(chapter):
+    path = next((ROOT / "exercises").glob(f"{chapter}_*.ipynb"))
+    namespace: dict = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "def " in source and "check(" not in source:
+            exec(compile(source, str(path), "exec"), namespace)
+    return namespace
+
+
+def test_every_task_has_a_generator():
+    assert sorted(GENERATORS) == sorted(TASKS)
+
+
+def test_two_seeds_give_different_cases():
+    first, second = make_cases.make_cases(1, 3), make_cases.make_cases(2, 3)
+    assert first != second
+    assert make_cases.make_cases(1, 3) == first, "the same seed gives the same cases"
+
+
+@pytest.mark.parametrize("task_id", sorted(TASKS))
+def test_reference_and_alternatives_pass_and_stubs_fail_generated_cases(task_id, generated):
+    chapter = task_id.split(".")[0]
+    name = TASKS[task_id].function_name
+    reference = make_cases.reference_solutions(chapter)[name]
+    for function in [reference, *MUTANTS[task_id].right.values()]:
+        result = run_check(task_id, function, hidden_dir=generated)
+        assert result.status == PASSED, [(o.case.name, o.detail) for o in result.outcomes if o.status != PASSED]
+    hidden = [o for o in run_check(task_id, _stubs(chapter)[name], hidden_dir=generated).outcomes
+              if o.case.hidden]
+    assert len(hidden) == 6 and all(o.status == NOT_ATTEMPTED for o in hidden)
+
+
+@pytest.mark.parametrize("task_id", sorted(TASKS))
+def test_the_generator_finds_an_input_that_exposes_every_wrong_implementation(task_id):
+    reference = make_cases.reference_solutions(task_id.split(".")[0])[TASKS[task_id].function_name]
+    rng = np.random.default_rng(7)
+    cases = []
+    for number in range(SEARCH_DRAWS):
+        args, kwargs = draw(task_id, rng)
+        expected = make_cases.expected_value(task_id, reference, args, kwargs)
+        cases.append(Case(f"draw {number}", args, kwargs, expected))
+    for name, wrong in MUTANTS[task_id].wrong.items():
+        exposed = any(_run_case(TASKS[task_id], wrong, case).status != PASSED for case in cases)
+        assert exposed, f"{SEARCH_DRAWS} draws never expose '{name}'"
+
+
+def test_make_cases_never_overwrites(tmp_path, capsys):
+    assert make_cases.main(["--seed", "3", "--out", str(tmp_path / "cases"), "--per-task", "2"]) == 0
+    before = (tmp_path / "cases" / "01.json").read_bytes()
+    with pytest.raises(SystemExit, match="already holds 01.json.*nothing was written"):
+        make_cases.main(["--seed", "4", "--out", str(tmp_path / "cases")])
+    assert (tmp_path / "cases" / "01.json").read_bytes() == before
+    assert "wrote 5 files, 2 cases per task" in capsys.readouterr().out
