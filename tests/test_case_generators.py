@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 
 import numpy as np
 import pytest
@@ -27,13 +26,7 @@ def generated(tmp_path_factory):
 
 
 def _stubs(chapter):
-    path = next((ROOT / "exercises").glob(f"{chapter}_*.ipynb"))
-    namespace: dict = {}
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "code" and "def " in source and "check(" not in source:
-            exec(compile(source, str(path), "exec"), namespace)
-    return namespace
+    return make_cases.notebook_functions(next((ROOT / "exercises").glob(f"{chapter}_*.ipynb")))
 
 
 def test_every_task_has_a_generator():

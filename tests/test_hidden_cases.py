@@ -6,20 +6,11 @@ import json
 
 import pytest
 
-from conftest import ROOT, chapter_notebooks, code_cells
+from conftest import ROOT, chapter_notebooks
 from embcourse.checks import NOT_ATTEMPTED, PASSED, TASKS, load_cases, run_check
+from embcourse.grading.make_cases import notebook_functions
 
 HIDDEN = ROOT / "grading" / "hidden"
-
-
-def _functions(notebook):
-    """Run a notebook's task cells (the ones that define functions) and return them."""
-    namespace: dict = {}
-    for cell in code_cells(notebook):
-        source = "".join(cell["source"])
-        if source.lstrip().startswith(("def ", "import ", "from ")) and "def " in source:
-            exec(compile(source, str(notebook), "exec"), namespace)
-    return namespace
 
 
 @pytest.mark.parametrize("solution", chapter_notebooks("solutions"), ids=lambda path: path.name)
@@ -27,8 +18,8 @@ def test_every_task_has_hidden_cases_and_the_solution_passes_them(solution):
     chapter = solution.name[:2]
     tasks = [task_id for task_id in TASKS if task_id.startswith(f"{chapter}.")]
     assert tasks, f"no tasks registered for chapter {chapter}"
-    solved = _functions(solution)
-    stubs = _functions(ROOT / "exercises" / solution.name)
+    solved = notebook_functions(solution)
+    stubs = notebook_functions(ROOT / "exercises" / solution.name)
     for task_id in tasks:
         hidden = [case for case in load_cases(task_id, hidden_dir=HIDDEN) if case.hidden]
         assert len(hidden) >= 2, f"{task_id} needs at least two hidden cases"

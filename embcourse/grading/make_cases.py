@@ -29,16 +29,21 @@ from embcourse.grading.case_generators import draw
 SHARE_TOLERANCE = 0.04
 
 
+def notebook_functions(path: Path) -> dict:
+    """The functions the code cells of a course notebook define (check cells skipped)."""
+    namespace: dict = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "def " in cell.source and "check(" not in cell.source:
+            exec(compile(cell.source, str(path), "exec"), namespace)
+    return namespace
+
+
 def reference_solutions(chapter: str) -> dict:
     """The task functions defined by ``solutions/NN_*.ipynb``, by name."""
     paths = sorted((repo_root() / "solutions").glob(f"{chapter}_*.ipynb"))
     if not paths:
         raise SystemExit(f"error: no solution notebook for chapter {chapter} in {repo_root() / 'solutions'}")
-    namespace: dict = {}
-    for cell in nbformat.read(paths[0], as_version=4).cells:
-        if cell.cell_type == "code" and "def " in cell.source and "check(" not in cell.source:
-            exec(compile(cell.source, str(paths[0]), "exec"), namespace)
-    return namespace
+    return notebook_functions(paths[0])
 
 
 def plain(value):

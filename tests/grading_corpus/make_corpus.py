@@ -119,6 +119,13 @@ CASES = {
         "    return np.random.default_rng().random((len(tokens), len(vocab)))\n"
         "def one_hot_nbytes(batch_size, seq_len, vocab_size, dtype='float32'):\n"
         "    return int(np.random.randint(0, 10))"]), "graded", 0),
+    # A function that sorts the caller's list in place: wrong, in the grader as in the check
+    # (one case of nine passes: its list was already in order).
+    "changes_its_input": (exercise_with([
+        "_solved_build_vocabulary = build_vocabulary\n"
+        "def build_vocabulary(tokens, min_count=1):\n"
+        "    tokens.sort()\n"
+        "    return _solved_build_vocabulary(tokens, min_count)"], solved=ALL), "graded", 31.11),
     # Learner ids a spreadsheet would run as formulas.
     "=1+2": (copy.deepcopy(SOLUTION), "graded", 40),
     "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", 40),
