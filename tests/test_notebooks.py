@@ -85,3 +85,17 @@ def test_no_stored_warnings_on_stderr(path):
             assert output.get("name") != "stderr", (
                 f"a cell printed to stderr (a warning?); fix its cause:\n{_source(cell)}\n"
                 + "".join(output.get("text", "")))
+
+
+MACHINE_PATH = re.compile(r"(?:/[\w.-]+)+/(?:\.venv|site-packages|dist-packages)/|/root/|/home/[a-z]+/")
+
+
+@pytest.mark.parametrize("path", STORED + chapter_notebooks("exercises"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_stored_output_shows_a_path_of_the_machine_that_ran_it(path):
+    for number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        for output in cell.get("outputs", []):
+            text = json.dumps(output)
+            found = MACHINE_PATH.search(text) or (str(ROOT) in text and str(ROOT))
+            assert not found, (f"cell {number} shows a path of this machine "
+                               f"({found.group(0) if hasattr(found, 'group') else found}): "
+                               "show the one line a reader needs (%xmode Minimal), then re-run")
