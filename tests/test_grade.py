@@ -135,6 +135,8 @@ def test_feedback_never_reveals_hidden_cases(corpus_gradebook):
     for name, text in texts.items():
         for secret in ("zzz", "THE", "30522", "LEAK", "Error:"):
             assert secret not in text, (name, secret)
+    assert "got:" not in texts["records_hidden_inputs.md"] and "['b', 'a', 'b']" in texts[
+        "records_hidden_inputs.md"], "its public case shows the public inputs it recorded, no more"
 
 
 def test_learner_ids_cannot_become_formulas_or_paths(corpus_gradebook):
@@ -146,9 +148,12 @@ def test_learner_ids_cannot_become_formulas_or_paths(corpus_gradebook):
     assert all(name.endswith(".md") and not name.startswith(".") and "\n" not in name
                for name in names)
     assert report.spreadsheet_safe("-2+3") == "'-2+3" and report.spreadsheet_safe("ada") == "ada"
-    assert report.feedback_names(["../../x", "..", ".ipynb", "a b", "a_b"]) == {
-        "../../x": "_.._x.md", "..": "learner.md", ".ipynb": "ipynb.md", "a b": "a_b.md",
-        "a_b": "a_b-2.md"}
+    names = report.feedback_names(["../../x", "..", ".ipynb", "a b", "a_b", "A_B", "learner"])
+    assert len(set(names.values())) == len(names), "one file per learner"
+    assert (names["../../x"], names[".ipynb"]) == ("_.._x.md", "ipynb.md")
+    for colliding in ("a b", "a_b", "A_B"):  # same name, ignoring case: each gets its hash
+        assert names[colliding].startswith(("a_b-", "A_B-")) and len(names[colliding]) == 15
+    assert names[".."].startswith("learner-") and names["learner"].startswith("learner-")
 
 
 def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):

@@ -6,6 +6,7 @@ Run with ``-s`` to see the outcomes printed (they are the table in the instructo
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,10 @@ EXPECTED = {
                "libc open() for writing in the repository": IN_REPOSITORY},
     "survive_and_kill": {"start a detached process": "ok", "double fork": "ok",
                          "find the grader's process": "LookupError"},
+    "host_state": {"leave a key in the uid's keyring": "EPERM",
+                   "write the connection file": "EACCES" if sandbox.running_as_root() else "EACCES|ok",
+                   "create a file in the exchange folder": "EACCES" if sandbox.running_as_root() else "ok",
+                   "map 5 GB of shared memory": "ENOMEM"},
     "kill_everything": {"kill every process it can": "ESRCH|ok"},
     "network": {"connect to the internet": "ENETUNREACH",
                 "connect to the host's loopback": "ECONNREFUSED|ENETUNREACH"},
@@ -55,11 +60,22 @@ EXPECTED = {
 
 
 def run_in_sandbox(code: str, tmp_path: Path, seconds: int = 120) -> subprocess.CompletedProcess:
+    """Run ``code`` in the sandbox as a kernel would be, with a sealed exchange folder."""
     exchange = tmp_path / "exchange"
     sandbox.prepare_exchange(exchange, 0)
-    command = sandbox.command([sys.executable, "-"], exchange, 0,
-                              sandbox.SandboxLimits(cpu_seconds=seconds))
-    return subprocess.run(command, input=code, capture_output=True, text=True, timeout=seconds)
+    folder = exchange / "kernel-1"
+    folder.mkdir()
+    (folder / "connection.json").write_text("{}")
+    sandbox.seal_exchange(folder)
+    filter_fd = sandbox.seccomp_fd()
+    command = sandbox.command([sys.executable, "-"], folder, 0,
+                              sandbox.SandboxLimits(cpu_seconds=seconds), seccomp_fd=filter_fd)
+    try:
+        return subprocess.run(command, input=code, capture_output=True, text=True, timeout=seconds,
+                              pass_fds=() if filter_fd is None else (filter_fd,))
+    finally:
+        if filter_fd is not None:
+            os.close(filter_fd)
 
 
 @pytest.fixture(autouse=True)

@@ -100,6 +100,9 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
         slot = slots.get()
         try:
             return grade_one(entry, tasks, hidden_dir, limits, slot, sandboxed)
+        except Exception as error:  # one file must never cost the others their rows
+            return Submission(entry.learner, GRADER_FAILED,
+                              f"the grader failed on this file ({type(error).__name__}); please report it")
         finally:
             slots.put(slot)
 

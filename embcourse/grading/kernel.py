@@ -12,6 +12,7 @@ ZeroMQ before they reach Python).
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -21,13 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import zmq
-from jupyter_client.connect import write_connection_file
 from jupyter_client.session import Session
 
 from embcourse.grading import sandbox
 
 #: Largest reply accepted from a kernel.
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # per frame: ZeroMQ drops larger ones
 #: Seconds a kernel gets to start, and to answer an interrupt.
 STARTUP_SECONDS, INTERRUPT_SECONDS = 60, 5
 
@@ -58,54 +58,69 @@ class KernelSession:
         self.context.setsockopt(zmq.LINGER, 0)
         self.shell = self.control = None
         self.session: Session | None = None
+        self.starts = 0
 
     # --- life cycle -------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start a fresh kernel and wait until it answers; raise RuntimeError if it cannot."""
+        """Start a fresh kernel and wait until it answers; raise RuntimeError if it cannot.
+
+        Each start gets a new exchange folder, created by the grader, with the connection
+        file written by the grader (never through a link) and readable, not writable, by
+        the kernel; the folder is handed to the kernel's uid only for the kernel to create
+        its sockets, and sealed again as soon as it answers.
+        """
         self.stop()
-        sandbox.unseal_exchange(self.exchange_dir, self.slot)
-        for old in self.exchange_dir.iterdir():
-            old.unlink()
+        self.starts += 1
+        folder = self.exchange_dir / f"kernel-{self.starts}"
+        folder.mkdir(mode=0o700)
         key = uuid.uuid4().hex
-        connection = self.exchange_dir / "connection.json"
-        # The kernel sees the exchange folder at sandbox.EXCHANGE_DIR, the grader at its
-        # host path: the same sockets under two names.
-        inside = Path(sandbox.EXCHANGE_DIR if self.sandboxed else self.exchange_dir)
-        _, info = write_connection_file(str(connection), transport="ipc",
-                                        ip=str(inside / "kernel"), key=key.encode(),
-                                        shell_port=1, iopub_port=2, stdin_port=3,
-                                        control_port=4, hb_port=5)
-        if sandbox.running_as_root():  # the kernel's own uid must read it
-            os.chown(connection, sandbox.kernel_uid(self.slot), sandbox.kernel_uid(self.slot))
-        program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(inside / connection.name),
+        # The kernel sees the folder at sandbox.EXCHANGE_DIR, the grader at its host path:
+        # the same sockets under two names.
+        inside = Path(sandbox.EXCHANGE_DIR if self.sandboxed else folder)
+        info = {"transport": "ipc", "ip": str(inside / "kernel"), "key": key,
+                "signature_scheme": "hmac-sha256", "kernel_name": "", "shell_port": 1,
+                "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
+        handle = os.open(folder / "connection.json",
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(info, file)
+        sandbox.unseal_exchange(folder, self.slot)
+        program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(inside / "connection.json"),
                    "--IPKernelApp.parent_handle=0", "--HistoryManager.enabled=False"]
-        argv = sandbox.command(program, self.exchange_dir, self.slot, self.limits, self.sandboxed)
-        environment, cwd = None, str(self.exchange_dir)
+        filter_fd = sandbox.seccomp_fd() if self.sandboxed else None
+        argv = sandbox.command(program, folder, self.slot, self.limits, self.sandboxed,
+                               seccomp_fd=filter_fd)
+        environment, cwd = None, str(folder)
         if not self.sandboxed:  # no sandbox folders: a home beside the exchange folder
             home = self.exchange_dir.parent / "home"
             home.mkdir(exist_ok=True)
             environment = sandbox.kernel_environment(str(home), str(home))
             environment["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
             cwd = str(home)
-        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, close_fds=True,
-                                        start_new_session=True, env=environment, cwd=cwd)
+        try:
+            self.process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True, env=environment,
+                cwd=cwd, pass_fds=() if filter_fd is None else (filter_fd,))
+        finally:
+            if filter_fd is not None:
+                os.close(filter_fd)
         self.session = Session(key=key.encode(), username="grader")
-        self.shell = self._connect(zmq.DEALER, info["shell_port"])
-        self.control = self._connect(zmq.DEALER, info["control_port"])
+        self.shell = self._connect(zmq.DEALER, folder, info["shell_port"])
+        self.control = self._connect(zmq.DEALER, folder, info["control_port"])
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline and self.alive():
             request = self.session.send(self.shell, "kernel_info_request", {})
             if self._wait_reply(self.shell, request["header"]["msg_id"], 1.0) is not None:
-                sandbox.seal_exchange(self.exchange_dir)
+                sandbox.seal_exchange(folder)
                 return
         self.stop()
         raise RuntimeError("the kernel did not start")
 
-    def _connect(self, kind: int, port: int):
+    def _connect(self, kind: int, folder: Path, port: int):
         socket = self.context.socket(kind)
-        socket.connect(f"ipc://{self.exchange_dir / 'kernel'}-{port}")
+        socket.connect(f"ipc://{folder / 'kernel'}-{port}")
         return socket
 
     def alive(self) -> bool:
@@ -126,6 +141,9 @@ class KernelSession:
                     pass
             self.process.wait()
             self.process = None
+            # The namespace's processes die with it, a moment later: wait for them (and
+            # kill any left), so that nothing of this kernel outlives it.
+            sandbox.end_processes(self.slot)
 
     def close(self) -> None:
         """Stop the kernel and release the messaging context."""
@@ -189,6 +207,6 @@ def expression_text(reply: Reply, name: str, limit: int = MAX_MESSAGE_BYTES) -> 
         return None
     try:
         parsed = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
+    except Exception:  # whatever the kernel sent, it is not a result
         return None
     return parsed if isinstance(parsed, str) else None

@@ -9,6 +9,7 @@ feedback folder.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -75,18 +76,22 @@ def feedback_text(row: Submission, tasks: list[str], note: str = "") -> str:
 def feedback_names(learners: list[str]) -> dict[str, str]:
     """A distinct, safe file name (``NAME.md``) for each learner id.
 
-    Anything but letters, digits, ``.``, ``_`` and ``-`` becomes ``_``; leading dots and
-    dashes are dropped; a name already taken gets ``-2``, ``-3``, ...
+    Anything but letters, digits, ``.``, ``_`` and ``-`` becomes ``_``, and leading dots
+    and dashes are dropped. Where two ids would give the same name (ignoring case, as
+    some file systems do), each of them gets a short hash of its id, so no learner's
+    feedback can land in a file named after another.
     """
-    names, taken = {}, set()
-    for learner in sorted(learners):
-        base = re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100] or "learner"
-        name, number = base, 1
-        while name.lower() in taken:
-            number += 1
-            name = f"{base}-{number}"
-        taken.add(name.lower())
-        names[learner] = f"{name}.md"
+    bases = {learner: re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100] or "learner"
+             for learner in learners}
+    counts: dict[str, int] = {}
+    for base in bases.values():
+        counts[base.lower()] = counts.get(base.lower(), 0) + 1
+    names = {}
+    for learner, base in bases.items():
+        if counts[base.lower()] > 1 or base.lower() == "learner":
+            digest = hashlib.sha256(learner.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            base = f"{base}-{digest}"
+        names[learner] = f"{base}.md"
     return names
 
 

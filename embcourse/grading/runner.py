@@ -187,12 +187,26 @@ def grade(cells: list[str], tasks: list[str], hidden_dir: Path | None, limits: L
             return Submission("", KERNEL_DIED, f"{error} (is the sandbox working? see the instructors page)")
         grading = Grading(cells, limits, session)
         grading.run_cells()
+        # Every task's public cases first, then every task's hidden ones: a function can
+        # see the inputs it is called with, so nothing a public case reports (its value
+        # shows in the feedback) may be computed after a hidden input entered the kernel.
+        outcomes: dict[str, list[CaseOutcome]] = {}
+        missing: dict[str, str] = {}
+        for phase in (False, True):
+            for task_id in tasks:
+                chosen = [case for case in cases[task_id] if case.hidden == phase]
+                if not chosen or task_id in missing:
+                    continue
+                result = grading.grade_task(task_id, chosen)
+                if isinstance(result, str):  # no such function
+                    missing[task_id] = result
+                else:
+                    outcomes.setdefault(task_id, []).extend(result)
         for task_id in tasks:
-            outcomes = grading.grade_task(task_id, cases[task_id])
-            if isinstance(outcomes, str):  # no such function: a sentence instead of outcomes
-                row.results[task_id] = CheckResult(task_id, NOT_ATTEMPTED, message=outcomes)
+            if task_id in missing:
+                row.results[task_id] = CheckResult(task_id, NOT_ATTEMPTED, message=missing[task_id])
             else:
-                row.results[task_id] = summarise(task_id, outcomes)
+                row.results[task_id] = summarise(task_id, outcomes.get(task_id, []))
         row.status, row.reason = grading.status, grading.reason
     finally:
         session.close()
@@ -203,7 +217,8 @@ def main(argv: list[str]) -> int:
     """Child-process entry: read JOB_FOLDER/job.json, write JOB_FOLDER/result.json."""
     folder = Path(argv[0])
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    memory = 4 * 1024 ** 3  # the grader's own side of one submission
+    memory = 2 * 1024 ** 3  # the grader's own side of one submission: a flood of large
+    # messages from the kernel ends this process, and only this learner's row says so
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     hidden = Path(job["hidden_dir"]) if job["hidden_dir"] else None
     row = grade(job["cells"], job["tasks"], hidden, Limits(**job["limits"]),

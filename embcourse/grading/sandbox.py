@@ -25,12 +25,17 @@ code running inside the learner's own process:
   adds a user namespace in which the kernel is uid/gid 65534 with every capability
   dropped; on the host it is still the instructor's own user.
 - **Resources** (rlimits, set by ``prlimit`` before the kernel starts, so it cannot
-  raise them): data memory, CPU seconds, size of any file written, open files, no core
-  files, and the number of processes and threads. The process limit counts the
+  raise them): data memory, address space (which also bounds shared memory), CPU seconds,
+  size of any file written, open files, no core files, and the number of processes and
+  threads. The process limit counts the
   processes of one user: the kernel's own uid as root, or (Linux 5.14 and later) the
   user inside its own user namespace; on an older kernel, as an ordinary user, it would
   count the instructor's own processes too, so it is left out there.
   cgroup limits are not used (see the instructors page).
+- **System calls**: a seccomp filter refuses, with EPERM, the key-management calls (a
+  kernel could otherwise leave keys in its uid's keyring for the next learner's kernel),
+  ``ptrace``, ``perf_event_open``, ``bpf`` and ``userfaultfd``, and every system call of
+  another architecture (x86-64 and arm64; elsewhere there is no filter).
 
 :func:`check_available` says, with what to do, when bubblewrap is missing or the
 system does not allow namespaces. Graders can then pass ``--unsandboxed`` and get the
@@ -41,8 +46,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +71,7 @@ class SandboxUnavailable(RuntimeError):
 class SandboxLimits:
     """What one kernel may use."""
 
-    memory_mb: int = 2048       # RLIMIT_DATA: heap and private mappings
+    memory_mb: int = 2048       # RLIMIT_DATA (heap, private mappings); RLIMIT_AS is twice it
     cpu_seconds: int = 600      # RLIMIT_CPU
     file_mb: int = 64           # RLIMIT_FSIZE: the largest file it may write
     disk_mb: int = 256          # size of /work; /tmp gets a quarter of it
@@ -105,10 +112,14 @@ def check_available() -> None:
 
 
 def prepare_exchange(folder: Path, slot: int) -> None:
-    """Create the exchange folder so that the kernel can create its sockets in it."""
+    """Create the grader's exchange folder; each kernel start gets a new folder inside it."""
     folder.mkdir(mode=0o700)
+
+
+def unseal_exchange(folder: Path, slot: int) -> None:
+    """Before a start: let the kernel's uid create its sockets in this new folder (as root)."""
     if running_as_root():
-        os.chown(folder, kernel_uid(slot), kernel_uid(slot))
+        os.chown(folder, kernel_uid(slot), kernel_uid(slot), follow_symlinks=False)
 
 
 def seal_exchange(folder: Path) -> None:
@@ -120,15 +131,88 @@ def seal_exchange(folder: Path) -> None:
     folder stays writable, capped per file by the file-size limit.
     """
     if running_as_root():
-        os.chown(folder, 0, 0)
-        folder.chmod(0o755)
+        os.chown(folder, 0, 0, follow_symlinks=False)
+        os.chmod(folder, 0o755, follow_symlinks=False)
 
 
-def unseal_exchange(folder: Path, slot: int) -> None:
-    """Before a (re)start: let the kernel create its sockets again."""
-    if running_as_root():
-        os.chown(folder, kernel_uid(slot), kernel_uid(slot))
-        folder.chmod(0o700)
+def end_processes(slot: int, seconds: float = 5.0) -> None:
+    """As root: kill every process still running as the kernel's uid, and wait until none is.
+
+    The uid belongs to this job's kernels alone, so this ends exactly what the kernel left
+    (its PID namespace dies with it, but a moment later). As an ordinary user the kernel
+    shares the instructor's uid, and the namespace is left to end by itself.
+    """
+    if not running_as_root():
+        return
+    uid = kernel_uid(slot)
+    deadline = time.monotonic() + seconds
+    while True:
+        left = _processes_of(uid)
+        if not left or time.monotonic() > deadline:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="utf-8") as file:
+                for line in file:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            found.append(int(entry))
+                        break
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+# --- a seccomp filter: system calls no submission needs, refused with EPERM ----------------
+# The key-management calls would let a kernel leave keys in its uid's keyring for the next
+# learner's kernel; the others reach into other processes or the kernel's internals.
+_BLOCKED = {  # machine: (audit arch, {name: number})
+    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "ptrace": 101,
+                            "perf_event_open": 298, "bpf": 321, "userfaultfd": 323}),
+    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "ptrace": 117,
+                             "perf_event_open": 241, "bpf": 280, "userfaultfd": 282}),
+}
+
+
+def seccomp_program() -> bytes | None:
+    """The classic BPF program bubblewrap loads (``--seccomp``), or None on other machines."""
+    machine = os.uname().machine
+    if machine not in _BLOCKED:
+        return None
+    arch, numbers = _BLOCKED[machine]
+    load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    blocked = sorted(numbers.values())
+    checks = [(jump_ge, 0x40000000)] if machine == "x86_64" else []  # no x32 system calls
+    checks += [(jump_eq, number) for number in blocked]
+    program = [(load, 0, 0, 4), (jump_eq, 0, len(checks) + 2, arch), (load, 0, 0, 0)]
+    for index, (code, value) in enumerate(checks):
+        program.append((code, len(checks) - index, 0, value))  # true: jump to refuse
+    program += [(ret, 0, 0, allow), (ret, 0, 0, refuse)]
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+
+
+def seccomp_fd() -> int | None:
+    """A file descriptor holding :func:`seccomp_program`, for ``command(seccomp_fd=...)``."""
+    program = seccomp_program()
+    if program is None:
+        return None
+    handle = os.memfd_create("embcourse-seccomp", 0)
+    os.write(handle, program)
+    os.lseek(handle, 0, os.SEEK_SET)
+    return handle
 
 
 def _readable_roots() -> list[str]:
@@ -188,7 +272,11 @@ def kernel_environment(work_dir: str = WORK_DIR, temp_dir: str = TEMP_DIR) -> di
 
 
 def _rlimits(limits: SandboxLimits, with_processes: bool) -> list[str]:
+    # RLIMIT_DATA does not count shared memory (an anonymous shared mapping, memfd), so the
+    # address space is capped too, with room for the libraries' mappings (about 0.9 GB
+    # of address space with numpy, torch, matplotlib and ipykernel loaded).
     argv = ["prlimit", f"--data={limits.memory_mb * 1024 * 1024}",
+            f"--as={2 * limits.memory_mb * 1024 * 1024}",
             f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 1024 * 1024}",
             f"--nofile={limits.open_files}", "--core=0"]
     if with_processes:
@@ -197,14 +285,18 @@ def _rlimits(limits: SandboxLimits, with_processes: bool) -> list[str]:
 
 
 def command(program: list[str], exchange_dir: Path, slot: int, limits: SandboxLimits,
-            sandboxed: bool = True) -> list[str]:
+            sandboxed: bool = True, seccomp_fd: int | None = None) -> list[str]:
     """The full command line that runs ``program`` (e.g. a kernel) in the sandbox.
 
+    ``seccomp_fd`` (from :func:`seccomp_fd`, passed on to the process) adds the filter.
     With ``sandboxed=False`` (the grader's ``--unsandboxed``), only the rlimits apply.
     """
     if not sandboxed:
         return _rlimits(limits, with_processes=False) + program
-    argv = _bwrap_prefix(exchange_dir, slot, limits) + ["--"]
+    argv = _bwrap_prefix(exchange_dir, slot, limits)
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
+    argv += ["--"]
     if running_as_root():
         uid = str(kernel_uid(slot))
         argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",

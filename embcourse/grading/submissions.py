@@ -30,14 +30,24 @@ class Entry:
 
 
 def find(folder: Path) -> tuple[list[Entry], list[str]]:
-    """The submissions in ``folder`` (sorted by learner) and the names of other files skipped."""
+    """The submissions in ``folder`` (sorted by learner) and the names of other files skipped.
+
+    A name that is not valid UTF-8 is shown with replacement characters. Two entries that
+    would get the same learner id (``ada.ipynb`` and ``ada.IPYNB``) both keep their whole
+    file name as id instead.
+    """
     entries, skipped = [], []
     for name in sorted(os.listdir(folder)):
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         if name.lower().endswith(SUFFIX):
-            entries.append(Entry(folder / name, name[: -len(SUFFIX)] or name))
+            entries.append(Entry(folder / name, shown[: -len(SUFFIX)] or shown))
         elif not name.startswith("."):
-            skipped.append(name)
-    return entries, skipped
+            skipped.append(shown)
+    ids = [entry.learner for entry in entries]
+    entries = [entry if ids.count(entry.learner) == 1 else
+               Entry(entry.path, entry.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+               for entry in entries]
+    return sorted(entries, key=lambda entry: entry.learner), skipped
 
 
 def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
@@ -69,9 +79,12 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         return None, "the file is not text (not a notebook)"
     try:
         raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        where = f" at line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
-        return None, f"the file is not JSON ({getattr(error, 'msg', 'nested too deeply')}{where})"
+    except json.JSONDecodeError as error:
+        return None, f"the file is not JSON ({error.msg} at line {error.lineno})"
+    except ValueError:
+        return None, "the file cannot be read as a notebook (a number in it is too long)"
+    except RecursionError:
+        return None, "the file cannot be read as a notebook (it is nested too deeply)"
     if not isinstance(raw, dict) or "nbformat" not in raw:
         return None, "the file is JSON but not a Jupyter notebook (no 'nbformat' field)"
     try:

@@ -126,6 +126,19 @@ CASES = {
         "def build_vocabulary(tokens, min_count=1):\n"
         "    tokens.sort()\n"
         "    return _solved_build_vocabulary(tokens, min_count)"], solved=ALL), "graded", 31.11),
+    # Functions that record every input they are given and report them through a public
+    # case's value: they must never have seen a hidden input by then. (Two public cases
+    # expect an empty vocabulary, so 2.22 points.)
+    "records_hidden_inputs": (exercise_with([
+        "_seen = []\n"
+        "def build_vocabulary(tokens, min_count=1):\n"
+        "    _seen.append(tokens)\n"
+        "    return {'<unk>': 0}\n"
+        "def one_hot_encode(tokens, vocab):\n"
+        "    _seen.append(tokens)\n"
+        "    return [[0]]\n"
+        "def one_hot_decode(one_hot_matrix, vocab):\n"
+        "    return [' '.join(str(item) for item in _seen)[-150:]]"]), "graded", 2.22),
     # Learner ids a spreadsheet would run as formulas.
     "=1+2": (copy.deepcopy(SOLUTION), "graded", 40),
     "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", 40),
@@ -149,6 +162,10 @@ SPECIAL = {
     ".ipynb": ("graded", 40),                # a file named just .ipynb
     "..": ("graded", 40),                    # a file named ...ipynb
     "new\nline": ("graded", 40),             # a newline in the file name
+    "bad\ufffdname": ("graded", 40),         # a name that is not UTF-8 (bad\xff)
+    "ada.ipynb": ("graded", 40),             # ada.ipynb and ada.IPYNB: the same id twice,
+    "ada.IPYNB": ("graded", 0),              #   so both keep their whole file names
+    "huge_number": ("invalid notebook", 0),  # JSON with a 5,000-digit number
 }
 
 
@@ -157,8 +174,13 @@ def add_special_entries(folder: Path) -> None:
     (folder / "mallory.ipynb").symlink_to(ROOT / "solutions" / "01_one_hot.ipynb")
     (folder / "folder.ipynb").mkdir()
     os.mkfifo(folder / "pipe.ipynb")
-    for name in (".ipynb", "...ipynb", "new\nline.ipynb"):
+    for name in (".ipynb", "...ipynb", "new\nline.ipynb", "ada.ipynb"):
         nbformat.write(SOLUTION, folder / name)
+    nbformat.write(EXERCISE, folder / "ada.IPYNB")
+    with open(os.path.join(os.fsencode(folder), b"bad\xffname.ipynb"), "w", encoding="utf-8") as file:
+        file.write(nbformat.writes(SOLUTION))
+    (folder / "huge_number.ipynb").write_text(
+        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {"x": ' + "9" * 5000 + '}, "cells": []}')
 
 
 def reordered() -> nbformat.NotebookNode:
