@@ -59,20 +59,9 @@ def _processes_with(marks) -> list[str]:
 
 def _kernel_processes() -> list[str]:
     """Processes still running as a kernel's uid (root only) or as a sandboxed kernel."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
-        if (sandbox.running_as_root() and sandbox.UID_BASE <= uid < sandbox.UID_BASE + 16) or (
-                b"ipykernel_launcher" in command and b"/exchange/" in command):
-            found.append(f"{pid}: {command[:120]!r}")
-    return found
+    found = [f"{pid} (uid {sandbox.UID_BASE + slot})" for slot in range(16)
+             for pid in sandbox.processes_of(sandbox.UID_BASE + slot)] if sandbox.running_as_root() else []
+    return found + _processes_with([b"/exchange/connection.json"])
 
 
 @pytest.fixture(scope="module")

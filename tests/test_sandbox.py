@@ -62,7 +62,7 @@ EXPECTED = {
 def run_in_sandbox(code: str, tmp_path: Path, seconds: int = 120) -> subprocess.CompletedProcess:
     """Run ``code`` in the sandbox as a kernel would be, with a sealed exchange folder."""
     exchange = tmp_path / "exchange"
-    sandbox.prepare_exchange(exchange, 0)
+    sandbox.prepare_exchange(exchange)
     folder = exchange / "kernel-1"
     folder.mkdir()
     (folder / "connection.json").write_text("{}")

@@ -55,7 +55,7 @@ def grade_one(entry: submissions.Entry, tasks: list[str], hidden_dir: Path | Non
     try:
         job = runner.job(submissions.code_cells(notebook), tasks, hidden_dir, limits, slot, sandboxed)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        sandbox.prepare_exchange(folder / "exchange", slot)
+        sandbox.prepare_exchange(folder / "exchange")
         case_count = sum(len(load_cases(task_id, hidden_dir)) for task_id in tasks)
         budget = (limits.notebook_seconds + case_count * limits.case_seconds + 10 * len(tasks)
                   + (runner.MAX_RESTARTS + 1) * 60 + limits.cell_seconds)

@@ -111,7 +111,7 @@ def check_available() -> None:
         raise SandboxUnavailable(f"bubblewrap could not create a sandbox here ({message}). {fix}")
 
 
-def prepare_exchange(folder: Path, slot: int) -> None:
+def prepare_exchange(folder: Path) -> None:
     """Create the grader's exchange folder; each kernel start gets a new folder inside it."""
     folder.mkdir(mode=0o700)
 
@@ -147,7 +147,7 @@ def end_processes(slot: int, seconds: float = 5.0) -> None:
     uid = kernel_uid(slot)
     deadline = time.monotonic() + seconds
     while True:
-        left = _processes_of(uid)
+        left = processes_of(uid)
         if not left or time.monotonic() > deadline:
             return
         for pid in left:
@@ -158,7 +158,8 @@ def end_processes(slot: int, seconds: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def _processes_of(uid: int) -> list[int]:
+def processes_of(uid: int) -> list[int]:
+    """The ids of the processes whose real uid is ``uid``."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
