@@ -59,7 +59,7 @@ def _processes_with(marks) -> list[str]:
 
 def _kernel_processes() -> list[str]:
     """Processes still running as a kernel's uid (root only) or as a sandboxed kernel."""
-    found = [f"{pid} (uid {sandbox.UID_BASE + slot})" for slot in range(16)
+    found = [f"{pid} (uid {sandbox.UID_BASE + slot})" for slot in range(sandbox.SLOTS)
              for pid in sandbox.processes_of(sandbox.UID_BASE + slot)] if sandbox.running_as_root() else []
     return found + _processes_with([b"/exchange/connection.json"])
 
@@ -208,3 +208,16 @@ def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
     for path in sorted(tmp_path.iterdir()):
         assert (CORPUS / path.name).read_bytes() == path.read_bytes(), (
             f"tests/grading_corpus/{path.name} is stale: run tests/grading_corpus/make_corpus.py")
+
+
+def test_two_graders_at_once_never_share_a_kernel_uid():
+    first, first_lock = sandbox.claim_slot()
+    second, second_lock = sandbox.claim_slot()
+    try:
+        assert first != second
+    finally:
+        first_lock.close()
+        second_lock.close()
+    again, lock = sandbox.claim_slot()
+    lock.close()
+    assert again <= first, "a slot is free again once its lock is closed"

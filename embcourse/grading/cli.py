@@ -92,8 +92,9 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
         print(f"note: skipping {len(skipped)} file(s) that are not .ipynb: {', '.join(skipped[:5])}")
     if not entries:
         raise SystemExit(f"error: no .ipynb files in {folder}.")
+    claims = [sandbox.claim_slot() for _ in range(jobs)]  # uids no other grader uses
     slots: queue.Queue[int] = queue.Queue()
-    for slot in range(jobs):
+    for slot, _ in claims:
         slots.put(slot)
 
     def graded(entry: submissions.Entry) -> Submission:
@@ -109,11 +110,15 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
     from embcourse.progress import progress_bar
 
     rows: list[Submission] = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(graded, entry) for entry in entries]
-        for future in progress_bar(as_completed(futures), total=len(futures), desc="grading",
-                                   quiet=quiet):
-            rows.append(future.result())
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(graded, entry) for entry in entries]
+            for future in progress_bar(as_completed(futures), total=len(futures), desc="grading",
+                                       quiet=quiet):
+                rows.append(future.result())
+    finally:
+        for _, lock in claims:
+            lock.close()
     note = "" if sandboxed else UNSANDBOXED_NOTE
     report.write_gradebook(rows, tasks, out, note)
     if feedback_dir is not None:

@@ -19,7 +19,8 @@ code running inside the learner's own process:
   the hidden cases, the other submissions, the gradebook or feedback folders, or the
   grader's home.
 - **Who it runs as.** When the grader runs as root, the kernel runs as an unprivileged
-  user of its own, ``UID_BASE + slot`` (one per parallel job), with no capabilities, an
+  user of its own, ``UID_BASE + slot`` (one per parallel job, claimed with a lock so
+  that two graders running at once never share one), with no capabilities, an
   empty bounding set and ``no_new_privs``; the exchange folder is made read-only to it
   once the kernel has opened its sockets. When the grader is an ordinary user, bubblewrap
   adds a user namespace in which the kernel is uid/gid 65534 with every capability
@@ -77,6 +78,34 @@ class SandboxLimits:
     disk_mb: int = 256          # size of /work; /tmp gets a quarter of it
     processes: int = 64         # RLIMIT_NPROC (threads count too), see process_limit_applies
     open_files: int = 256       # RLIMIT_NOFILE
+
+
+#: How many kernels may run at once on one machine, over every grader running there.
+SLOTS = 64
+
+
+def claim_slot():
+    """Claim a slot no other grader on this machine is using; return (slot, lock).
+
+    As root each slot is a host uid, and a grader kills whatever runs as its uid when a
+    kernel stops, so two graders running at once must never share one. The claim is an
+    exclusive ``flock`` on a file per slot, held until ``lock`` is closed (or the grader
+    ends, however it ends). Raises RuntimeError when every slot is taken.
+    """
+    import fcntl
+    import tempfile
+
+    folder = Path("/run/lock") if running_as_root() and Path("/run/lock").is_dir() else Path(
+        tempfile.gettempdir())
+    for slot in range(SLOTS):
+        lock = open(folder / f"embcourse-grade-slot-{slot}.lock", "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        return slot, lock
+    raise RuntimeError(f"all {SLOTS} grading slots of this machine are in use")
 
 
 def running_as_root() -> bool:
