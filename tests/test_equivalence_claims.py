@@ -1,0 +1,122 @@
+"""Every claim in the book that two things agree, tested both ways.
+
+Where the prose says two computations agree ("equivalent", "match", "the same",
+"about as"), the stored output that supports it must say so: an exact equality must print
+True (nbval then checks the code still prints it), and a statistical "about as" is held
+to a tolerance on both sides, so a model far better would fail it as much as one far
+worse. One-sided claims ("higher than", "at least") are tested one-sided, and said so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+
+import pytest
+
+from conftest import ROOT, code_cells
+
+# A score that "scores about as" another may differ by this much, either way: a little
+# more than the spread of either Skip-Gram's WordSim353 over three seeds on this corpus
+# (0.401-0.407 for gensim, 0.444-0.456 for ours: benchmarks/results/skipgram_gap.json).
+ABOUT_AS = 0.02
+
+
+def printed(chapter: str) -> str:
+    path = next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
+    return "\n".join("".join(output.get("text", "")) for cell in code_cells(path)
+                     for output in cell["outputs"])
+
+
+def prose(chapter: str) -> str:
+    path = next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    return " ".join(text.split())  # line breaks fall anywhere in a paragraph
+
+
+def line_after(text: str, label: str) -> str:
+    found = [line for line in text.splitlines() if line.startswith(label)]
+    assert found, f"no stored output line starts with {label!r}"
+    return found[0][len(label):]
+
+
+# (chapter, the claim as the prose states it, the output line that shows it, what it must say)
+EXACT = [
+    ("01", "PyTorch has this function built in", "same as ours:", "True"),
+    ("05", "`torch.nn.Embedding` is equivalent to multiplying by it", "equal:", "True"),
+    ("02", "same as multiplying the one-hot vector", "one-hot @ table equals the row:", "True"),
+    ("03", "gives the same tables", "same tables after one step:", "True"),
+    ("03", "passed `gradcheck` and matched autograd", "matches autograd:", "True True"),
+    ("03", "the same vocabulary", "gensim's vocabulary holds the same words as ours:", "True"),
+    ("04", "match gensim", "same words:", "True   same scores: True"),
+    ("05", "equivalent to multiplying one-hot vectors by its weight", "equal:", "True"),
+]
+
+
+@pytest.mark.parametrize("chapter, claim, label, expected", EXACT,
+                         ids=[f"ch{c[0]}: {c[2]}" for c in EXACT])
+def test_exact_agreement_is_printed(chapter, claim, label, expected):
+    where = "01" if claim.startswith("`torch.nn.Embedding`") else chapter  # ch1 claims, ch5 shows
+    assert claim in prose(where), f"chapter {where} no longer says {claim!r}: update this test"
+    assert line_after(printed(chapter), label).strip() == expected
+
+
+def test_torch_neighbours_match_gensim_in_chapter_5():
+    assert "Neighbours through the torch table match gensim's" in prose("05")
+    output = printed("05")
+    assert line_after(output, "torch:").strip() == line_after(output, "gensim:").strip()
+
+
+def _chapter3_scores() -> dict:
+    rows = re.findall(r"^(\S+ \((?:ours|gensim)\))\s+([\d.]+)\s+([\d.]+)\s+[\d.]+%$",
+                      printed("03"), flags=re.MULTILINE)
+    return {name: (float(wordsim), float(simlex)) for name, wordsim, simlex in rows}
+
+
+def test_our_cbow_scores_about_as_gensims_both_ways():
+    assert "our CBOW scores about as gensim's does" in prose("03")
+    scores = _chapter3_scores()
+    for benchmark, index in [("WordSim353", 0), ("SimLex-999", 1)]:
+        ours, gensim = scores["CBOW (ours)"][index], scores["CBOW (gensim)"][index]
+        assert abs(ours - gensim) <= ABOUT_AS, (
+            f"{benchmark}: our CBOW {ours} against gensim's {gensim}: no longer 'about as' "
+            f"(|difference| > {ABOUT_AS}); change the claim or find out why")
+
+
+def test_our_skipgram_is_higher_than_gensims_one_sided():
+    assert "our Skip-Gram higher than gensim's on WordSim353" in prose("03")
+    scores = _chapter3_scores()
+    assert scores["Skip-Gram (ours)"][0] > scores["Skip-Gram (gensim)"][0] + ABOUT_AS
+
+
+def _gap_runs() -> dict:
+    results = json.loads((ROOT / "benchmarks/results/skipgram_gap.json").read_text())
+    return {name: [run["wordsim353"] for run in runs] for name, runs in results["runs"].items()}
+
+
+def test_the_stored_ablation_is_the_run_the_chapter_shows():
+    """The ablation's first seed of our plain Skip-Gram is the chapter's own training."""
+    ours = _gap_runs()["ours"][0]
+    assert abs(ours - _chapter3_scores()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9  # printed to 3 places
+
+
+def test_the_ablation_separates_ours_from_gensim():
+    """The gap is larger than the spread of either side over seeds ("the gap is real")."""
+    runs = _gap_runs()
+    assert "the gap is real" in prose("03")
+    assert min(runs["ours"]) > max(runs["gensim"]) + ABOUT_AS
+
+
+def test_the_six_differences_together_do_not_close_the_gap():
+    """The chapter says all six of gensim's choices together (and with batches of 256) do
+    not explain the gap: on every seed they still score above gensim by more than the
+    tolerance, and within it of our plain Skip-Gram (it "leaves the score where it was")."""
+    text = prose("03")
+    assert "the six differences together do not explain the gap" in text
+    assert "leave the score where it was" in text
+    runs = _gap_runs()
+    for name in ["all six", "all six, batch 256"]:
+        assert min(runs[name]) > max(runs["gensim"]) + ABOUT_AS, name
+    assert abs(statistics.mean(runs["all six"]) - statistics.mean(runs["ours"])) <= ABOUT_AS
