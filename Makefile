@@ -11,7 +11,7 @@ BOOK_FLAGS := -W -n --keep-going --all
 # nbval re-executes every notebook in book/ and solutions/ and compares its outputs.
 TEST_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: venv book site test lab exercises execute grade clean
+.PHONY: venv book site test test-fast check lab exercises execute grade clean
 
 venv:
 	@bash scripts/ensure_venv.sh
@@ -24,6 +24,15 @@ site:  # the build itself, for a .venv already in order
 
 test: venv  ## the whole suite: unit tests, notebooks, exercises, site build
 	$(BIN)/python -m pytest $(TEST_FLAGS) tests book solutions
+
+test-fast: venv  ## the suite without the slow parts: no site build, no grader runs, no book notebooks
+	$(BIN)/python -m pytest $(TEST_FLAGS) -m "not slow" tests solutions
+
+# Authors: make check CHAPTER=01 runs one chapter's notebooks (book and solution) and the
+# tests that name it: its exercises, cases, mutants, claims and grading.
+check: venv  ## one chapter: make check CHAPTER=01
+	@if [ -z "$(CHAPTER)" ]; then echo "usage: make check CHAPTER=01 (two digits, a chapter of book/)" >&2; exit 2; fi
+	EMBCOURSE_CHAPTER=$(CHAPTER) $(BIN)/python -m pytest $(TEST_FLAGS) tests book solutions
 
 lab: venv  ## open the exercises in JupyterLab
 	$(BIN)/jupyter lab exercises

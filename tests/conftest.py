@@ -56,3 +56,23 @@ def grading_sandbox():
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the grading sandbox: {error}")
         pytest.skip(f"the grading sandbox cannot run here: {error}")
+
+
+# `make check CHAPTER=NN` sets EMBCOURSE_CHAPTER: only that chapter's notebooks and the tests
+# whose parameters name it (its exercises, cases, mutants, claims) are run.
+def pytest_collection_modifyitems(config, items):
+    import os
+    import re
+
+    chapter = os.environ.get("EMBCOURSE_CHAPTER", "").strip()
+    if not chapter:
+        return
+    chapters = sorted(path.name[:2] for path in (ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+    if chapter not in chapters:
+        raise pytest.UsageError(f"there is no chapter {chapter!r}; give one of {', '.join(chapters)}, "
+                                f"for example: make check CHAPTER={chapters[0]}")
+    mentions = re.compile(rf"(?<![\d.])(?:ch)?{chapter}[._:]")
+    keep = [item for item in items if mentions.search(item.nodeid)]
+    kept = {id(item) for item in keep}
+    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+    items[:] = keep

@@ -19,6 +19,8 @@ CORPUS = ROOT / "tests" / "grading_corpus"
 sys.path.insert(0, str(CORPUS))
 import make_corpus  # noqa: E402
 
+pytestmark = pytest.mark.slow  # runs the grader; left out by make test-fast
+
 FAST = Limits(cell_seconds=5, notebook_seconds=60, case_seconds=2, memory_mb=2048)
 ESCAPES = [Path("/tmp/embcourse-grading-escape.txt"), ROOT / "escape.txt", ROOT / "escape.db",
            ROOT / "escape-from-c.txt", ROOT / "escape-raw.txt"]

@@ -19,6 +19,8 @@ from embcourse.grading import sandbox
 sys.path.insert(0, str(ROOT / "tests" / "grading_corpus"))
 from attacks import ATTACKS, snippet  # noqa: E402
 
+pytestmark = pytest.mark.slow  # runs the grader; left out by make test-fast
+
 #: Writing where the repository would be: as root, the kernel's uid may not write the
 #: folders above the read-only binds; as an ordinary user they belong to the sandbox's
 #: own user, and the write lands in the sandbox's memory. Either way the host is

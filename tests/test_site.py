@@ -13,9 +13,12 @@ import yaml
 from conftest import ROOT
 from site_checker import check_site, chromium_available
 
-pytestmark = pytest.mark.skipif(
-    not chromium_available() and not os.environ.get("CI"),
-    reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test")
+pytestmark = [
+    pytest.mark.slow,  # builds the site; left out by make test-fast
+    pytest.mark.skipif(
+        not chromium_available() and not os.environ.get("CI"),
+        reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test"),
+]
 
 HTML = ROOT / "_build" / "html"
 
