@@ -11,7 +11,7 @@ BOOK_FLAGS := -W -n --keep-going --all
 # nbval re-executes every notebook in book/ and solutions/ and compares its outputs.
 TEST_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: venv book site test test-fast check lab exercises execute grade clean
+.PHONY: venv book site test test-fast check lab exercises execute grade constraints clean
 
 venv:
 	@bash scripts/ensure_venv.sh
@@ -49,6 +49,11 @@ grade: venv  ## grade a folder of learners' notebooks for one chapter
 	@if [ -z "$(CHAPTER)" ] || [ -z "$(SUBMISSIONS)" ]; then \
 	  echo "usage: make grade CHAPTER=01 SUBMISSIONS=folder-of-notebooks [OUT=grades.csv]" >&2; exit 2; fi
 	$(BIN)/python -m embcourse.grade $(CHAPTER) $(SUBMISSIONS) --out $(OUT)
+
+# Maintainers: after changing requirements.txt, pin every transitive dependency again.
+constraints: venv  ## regenerate constraints.txt from requirements.txt (pip-tools)
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file constraints.txt requirements.txt
 
 clean:
 	rm -rf _build

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure .venv exists, works, and matches requirements.txt and pyproject.toml.
+# Make sure .venv exists, works, and matches requirements.txt, constraints.txt (every
+# transitive dependency pinned) and pyproject.toml.
 # Called by every make target; a no-op (a fraction of a second) when all is in order.
 # Where it cannot fix things itself it says what to run, and changes nothing else.
 set -euo pipefail
@@ -8,7 +9,7 @@ PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 root=$(pwd)
 stamp="$VENV/.course-requirements.sha256"
-want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 
 fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -38,12 +39,12 @@ have=$(cat "$stamp" 2>/dev/null || true)
 package_home=$("$VENV/bin/python" -c 'import embcourse, pathlib; print(pathlib.Path(embcourse.__file__).resolve().parent.parent)' 2>/dev/null || true)
 if [ "$have" != "$want" ] || [ "$package_home" != "$root" ]; then
     if [ -n "$have" ] && [ "$have" != "$want" ]; then
-        echo "requirements.txt or pyproject.toml changed since $VENV was built; updating it."
+        echo "requirements.txt, constraints.txt or pyproject.toml changed since $VENV was built; updating it."
     fi
     echo "Installing requirements into $VENV (a few minutes the first time) ..."
     rm -f "$stamp"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt \
-        || fail "pip could not install requirements.txt into $VENV (see above). Check your network
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt \
+        || fail "pip could not install requirements.txt (with constraints.txt) into $VENV (see above). Check your network
        or package index, then run make again; to start from scratch: rm -rf $VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
         || fail "pip could not install the course package (embcourse) into $VENV (see above)."

@@ -78,6 +78,38 @@ def test_requirements_are_pinned_and_commented():
             assert comment.strip(), f"say which chapters use it: {line}"
 
 
+def _pins(path) -> dict:
+    pins = {}
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        requirement = line.partition("#")[0].strip()
+        if "==" in requirement:
+            name, _, version = requirement.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version.strip()
+    return pins
+
+
+def test_constraints_pin_every_installed_dependency_as_requirements_do():
+    """constraints.txt (make constraints) pins the whole environment: each direct pin of
+    requirements.txt at the same version, and every distribution installed in this
+    environment at the version installed."""
+    from importlib.metadata import distributions
+
+    from packaging.specifiers import SpecifierSet
+
+    direct, everything = _pins("requirements.txt"), _pins("constraints.txt")
+    for name, version in direct.items():  # ==2.13.0 admits 2.13.0+cpu, as pip reads it
+        assert name in everything and everything[name] in SpecifierSet(f"=={version}"), (
+            f"{name}: requirements.txt pins {version}, constraints.txt {everything.get(name)}: "
+            "run make constraints")
+    for distribution in distributions():
+        name = re.sub(r"[-_.]+", "-", distribution.metadata["Name"]).lower()
+        if name in {"embcourse", "token-embeddings", "pip", "setuptools"}:
+            continue
+        assert everything.get(name) == distribution.version, (
+            f"{name} {distribution.version} is installed but constraints.txt pins "
+            f"{everything.get(name)}: run make constraints (or rebuild .venv)")
+
+
 @pytest.mark.parametrize("path", STORED, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_no_stored_warnings_on_stderr(path):
     for cell in code_cells(path):

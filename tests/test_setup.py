@@ -43,3 +43,23 @@ def test_broken_venv_is_rebuilt_not_trusted(tmp_path):
     assert "is broken" in result.stdout
     assert not (tmp_path / "venv" / "bin" / "python").exists(), "the broken venv was removed"
     assert "apt-get install python3-venv" in result.stderr
+
+
+def test_the_github_workflow_is_the_ci_and_least_privileged():
+    """One CI: the workflow runs .ci/run (nothing else decides what is tested), and only the
+    deploy job, only on main, may write Pages."""
+    import yaml
+
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert [path.name for path in workflows] == ["ci.yml"], "one workflow, calling .ci/run"
+    workflow = yaml.safe_load(workflows[0].read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    runs = [step.get("run", "") for step in workflow["jobs"]["test"]["steps"]]
+    assert "bash .ci/run" in runs and not any("make" in run for run in runs)
+    for name, job in workflow["jobs"].items():
+        assert "timeout-minutes" in job, f"job {name} has no timeout"
+        if name != "deploy":
+            assert "permissions" not in job, f"only the deploy job widens permissions, not {name}"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
