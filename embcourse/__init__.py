@@ -12,4 +12,4 @@ chapters.
 from embcourse.checks import check
 
 __all__ = ["check"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the only place the version is written; CHANGELOG.md

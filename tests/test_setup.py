@@ -63,3 +63,15 @@ def test_the_github_workflow_is_the_ci_and_least_privileged():
     deploy = workflow["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
+
+
+def test_the_version_is_written_once_and_the_changelog_has_it():
+    import re
+
+    import embcourse
+
+    written = [path for path in [*ROOT.glob("*.toml"), *ROOT.joinpath("embcourse").rglob("*.py")]
+               if re.search(r"^\s*(__version__|version)\s*=\s*[\"']\d", path.read_text(encoding="utf-8"), re.M)]
+    assert written == [ROOT / "embcourse" / "__init__.py"], f"the version is written in {written}"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{embcourse.__version__}]" in changelog, "say in CHANGELOG.md what this version changed"
