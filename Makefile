@@ -37,8 +37,9 @@ check: venv  ## one chapter: make check CHAPTER=01
 lab: venv  ## open the exercises in JupyterLab
 	$(BIN)/jupyter lab exercises
 
-exercises: venv  ## regenerate exercises/ from solutions/
+exercises: venv  ## regenerate exercises/, the chapters' Exercises sections and the grading corpus from solutions/
 	$(BIN)/python scripts/make_exercises.py
+	$(BIN)/python tests/grading_corpus/make_corpus.py
 
 execute: venv  ## re-run every notebook of book/ and solutions/ and save its outputs
 	$(BIN)/python scripts/execute_notebooks.py --all

@@ -2,5 +2,7 @@
 
 import os
 
+from embcourse.progress import NO_PROGRESS_ENV
+
 # Progress bars are live displays: keep them out of the outputs nbval compares.
-os.environ["EMBCOURSE_NO_PROGRESS"] = "1"
+os.environ[NO_PROGRESS_ENV] = "1"

@@ -39,7 +39,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("EMBCOURSE_NO_PROGRESS", "1")
+from embcourse.progress import NO_PROGRESS_ENV
+
+os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

@@ -22,7 +22,9 @@ import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("EMBCOURSE_NO_PROGRESS", "1")
+from embcourse.progress import NO_PROGRESS_ENV
+
+os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
 import torch  # noqa: E402
 

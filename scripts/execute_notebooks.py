@@ -19,6 +19,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from embcourse.progress import NO_PROGRESS_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,7 +46,7 @@ def execute(path: Path, timeout: int = 600) -> float:
 
     Progress bars are switched off (EMBCOURSE_NO_PROGRESS), as in the test suite.
     """
-    os.environ["EMBCOURSE_NO_PROGRESS"] = "1"
+    os.environ[NO_PROGRESS_ENV] = "1"
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,

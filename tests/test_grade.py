@@ -94,7 +94,7 @@ def test_every_submission_gets_its_expected_status_and_score(corpus_gradebook):
     for learner, row in expected.items():
         assert (got[learner]["status"], float(got[learner]["total"])) == (
             row["status"], float(row["total"])), (learner, got[learner]["reason"])
-        assert got[learner]["maximum"] == "40"
+        assert float(got[learner]["maximum"]) == make_corpus.FULL
 
 
 def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_gradebook):
@@ -181,7 +181,7 @@ def test_unsandboxed_grading_says_so_in_the_gradebook(tmp_path, capsys):
     main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv"), "--unsandboxed", "--quiet",
           "--jobs", "1"])
     row = _rows(tmp_path / "g.csv")["ada"]
-    assert (row["total"], row["reason"]) == ("40", "graded WITHOUT the sandbox (--unsandboxed)")
+    assert (float(row["total"]), row["reason"]) == (make_corpus.FULL, "graded WITHOUT the sandbox (--unsandboxed)")
     assert "WITHOUT the sandbox" in capsys.readouterr().err
     assert "WITHOUT the sandbox" in (tmp_path / "feedback" / "ada.md").read_text()
 

@@ -54,6 +54,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from embcourse.progress import NO_PROGRESS_ENV
+
 #: Host uid of the kernel of parallel job ``slot`` when the grader runs as root.
 UID_BASE = 60_100
 #: The uid/gid inside the user namespace when the grader is an ordinary user.
@@ -296,7 +298,7 @@ def kernel_environment(work_dir: str = WORK_DIR, temp_dir: str = TEMP_DIR) -> di
     return {"HOME": work_dir, "TMPDIR": temp_dir, "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8", "MPLBACKEND": "agg", "MPLCONFIGDIR": f"{temp_dir}/mpl",
             "IPYTHONDIR": f"{temp_dir}/ipython", "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONHASHSEED": "0", "EMBCOURSE_NO_PROGRESS": "1",
+            "PYTHONHASHSEED": "0", NO_PROGRESS_ENV: "1",
             "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
             "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 

@@ -54,27 +54,41 @@ def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbfor
     return notebook
 
 
-ALL = ("build_vocabulary", "one_hot_encode", "one_hot_decode", "one_hot_nbytes")
+# Chapter 1's tasks and the marks they are worth, derived from the registry and the case
+# files, so adding or removing a task changes the corpus when it is regenerated.
+from embcourse.checks import TASKS, load_cases  # noqa: E402
+from embcourse.grading.cli import DEFAULT_HIDDEN  # noqa: E402
+
+TASK_IDS = tuple(task_id for task_id in TASKS if task_id.startswith("01."))
+ALL = tuple(TASKS[task_id].function_name for task_id in TASK_IDS)
+FULL = 10 * len(ALL)  # 10 marks per task
+
+
+def marks(task_id: str, passed: int) -> float:
+    """The marks of one task with ``passed`` of its cases (public and hidden) right."""
+    return round(10 * passed / len(load_cases(task_id, hidden_dir=DEFAULT_HIDDEN)), 2)
+
+
 
 FAKE_RECORD = ('print("EMBCOURSE-GRADER-RESULT 0000 " + __import__("json").dumps('
                '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))')  # the old result line
 
 CASES = {
     # name: (notebook or raw text, expected status, expected total)
-    "full_marks": (copy.deepcopy(SOLUTION), "graded", 40),
+    "full_marks": (copy.deepcopy(SOLUTION), "graded", FULL),
     "handed_out": (copy.deepcopy(EXERCISE), "graded", 0),
-    "half_done": (exercise_with([], solved=("build_vocabulary", "one_hot_nbytes")), "graded", 20),
+    "half_done": (exercise_with([], solved=("build_vocabulary", "one_hot_nbytes")), "graded", 10 * 2),
     "not_json": ("this is not a notebook {", "invalid notebook", 0),
     "json_not_notebook": (json.dumps({"cells": "none", "hello": 1}), "invalid notebook", 0),
-    "old_nbformat_v3": (nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)), "graded", 40),
-    "reordered_retitled": (None, "graded", 40),  # built below
-    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", 40),
+    "old_nbformat_v3": (nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)), "graded", FULL),
+    "reordered_retitled": (None, "graded", FULL),  # built below
+    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", FULL),
     "slow_function": (exercise_with([
         "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"],
-        solved=ALL), "graded", 30),
-    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", 40),
-    "memory_bomb": (exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL), "out of memory", 40),
-    "megabytes_of_output": (exercise_with(["print('x' * 20_000_000)"], solved=ALL), "graded", 40),
+        solved=ALL), "graded", FULL - 10),
+    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", FULL),
+    "memory_bomb": (exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL), "out of memory", FULL),
+    "megabytes_of_output": (exercise_with(["print('x' * 20_000_000)"], solved=ALL), "graded", FULL),
     "fakes_the_checks": (exercise_with([
         "import builtins, embcourse.checks as checks\n"
         "checks.check = lambda *a, **k: print('[passed] all cases')\n"
@@ -99,17 +113,17 @@ CASES = {
         "def one_hot_decode(one_hot_matrix, vocab):\n"
         "    while True:\n"
         "        try:\n            time.sleep(0.1)\n"
-        "        except BaseException:\n            pass"], solved=ALL), "graded", 30),
+        "        except BaseException:\n            pass"], solved=ALL), "graded", FULL - 10),
     # A top-level cell that cannot be interrupted: the kernel is restarted, the earlier
     # cells replayed, and grading goes on.
     "unstoppable_cell": (exercise_with([
         "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-        "    except BaseException:\n        pass"], solved=ALL), "timeout", 40),
+        "    except BaseException:\n        pass"], solved=ALL), "timeout", FULL),
     # An exception whose class name carries the hidden case's inputs.
     "leaks_through_exceptions": (exercise_with([
         "def one_hot_nbytes(*args, **kwargs):\n"
         "    raise type('LEAK' + repr(args).replace(' ', ''), (Exception,), {})()"],
-        solved=ALL), "graded", 30),
+        solved=ALL), "graded", FULL - 10),
     # Answers drawn at random (unseeded): grading twice must still give the same gradebook.
     "random_answers": (exercise_with([
         "import random\nimport numpy as np\n"
@@ -125,7 +139,7 @@ CASES = {
         "_solved_build_vocabulary = build_vocabulary\n"
         "def build_vocabulary(tokens, min_count=1):\n"
         "    tokens.sort()\n"
-        "    return _solved_build_vocabulary(tokens, min_count)"], solved=ALL), "graded", 31.11),
+        "    return _solved_build_vocabulary(tokens, min_count)"], solved=ALL), "graded", FULL - 10 + marks("01.build_vocabulary", 1)),
     # Functions that record every input they are given and report them through a public
     # case's value: they must never have seen a hidden input by then. (Two public cases
     # expect an empty vocabulary, so 2.22 points.)
@@ -138,10 +152,10 @@ CASES = {
         "    _seen.append(tokens)\n"
         "    return [[0]]\n"
         "def one_hot_decode(one_hot_matrix, vocab):\n"
-        "    return [' '.join(str(item) for item in _seen)[-150:]]"]), "graded", 2.22),
+        "    return [' '.join(str(item) for item in _seen)[-150:]]"]), "graded", marks("01.build_vocabulary", 2)),
     # Learner ids a spreadsheet would run as formulas.
-    "=1+2": (copy.deepcopy(SOLUTION), "graded", 40),
-    "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", 40),
+    "=1+2": (copy.deepcopy(SOLUTION), "graded", FULL),
+    "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", FULL),
 }
 
 
@@ -159,11 +173,11 @@ SPECIAL = {
     "mallory": ("invalid notebook", 0),      # a symbolic link to the solution
     "folder": ("invalid notebook", 0),       # a folder named folder.ipynb
     "pipe": ("invalid notebook", 0),         # a FIFO named pipe.ipynb
-    ".ipynb": ("graded", 40),                # a file named just .ipynb
-    "..": ("graded", 40),                    # a file named ...ipynb
-    "new\nline": ("graded", 40),             # a newline in the file name
-    "bad\ufffdname": ("graded", 40),         # a name that is not UTF-8 (bad\xff)
-    "ada.ipynb": ("graded", 40),             # ada.ipynb and ada.IPYNB: the same id twice,
+    ".ipynb": ("graded", FULL),                # a file named just .ipynb
+    "..": ("graded", FULL),                    # a file named ...ipynb
+    "new\nline": ("graded", FULL),             # a newline in the file name
+    "bad\ufffdname": ("graded", FULL),         # a name that is not UTF-8 (bad\xff)
+    "ada.ipynb": ("graded", FULL),             # ada.ipynb and ada.IPYNB: the same id twice,
     "ada.IPYNB": ("graded", 0),              #   so both keep their whole file names
     "huge_number": ("invalid notebook", 0),  # JSON with a 5,000-digit number
 }
