@@ -58,8 +58,9 @@ def grading_sandbox():
         pytest.skip(f"the grading sandbox cannot run here: {error}")
 
 
-# `make check CHAPTER=NN` sets EMBCOURSE_CHAPTER: only that chapter's notebooks and the tests
-# whose parameters name it (its exercises, cases, mutants, claims) are run.
+# `make check CHAPTER=NN` sets EMBCOURSE_CHAPTER: only that chapter's notebooks, the tests
+# whose parameters name it (its exercises, cases, mutants, claims), and the tests about
+# all tasks at once are run.
 def pytest_collection_modifyitems(config, items):
     import os
     import re
@@ -72,7 +73,14 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(f"there is no chapter {chapter!r}; give one of {', '.join(chapters)}, "
                                 f"for example: make check CHAPTER={chapters[0]}")
     mentions = re.compile(rf"(?<![\d.])(?:ch)?{chapter}[._:]")
-    keep = [item for item in items if mentions.search(item.nodeid)]
+    any_chapter = re.compile(r"(?<![\d.])(?:ch)?0\d[._:]")
+    # Tests about every task at once (registry, hints, generators, the grading corpus)
+    # also guard a chapter's tasks: they run too.
+    about_tasks = ("tests/test_checks.py", "tests/test_case_generators.py", "tests/test_mutants.py",
+                   "tests/test_hidden_cases.py", "tests/test_exercises.py",
+                   "tests/test_grade.py::test_committed_corpus_is_what_make_corpus_writes")
+    keep = [item for item in items if mentions.search(item.nodeid)
+            or (item.nodeid.startswith(about_tasks) and not any_chapter.search(item.nodeid))]
     kept = {id(item) for item in keep}
     config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
     items[:] = keep
