@@ -17,7 +17,8 @@ Cases live in JSON files, one per chapter, named by the chapter's number (``01.j
          "expected": {"<unk>": 0, "b": 1, "a": 2}}
     ]}
 
-The public cases ship in ``embcourse/cases/``. Hidden cases, for grading, use the same
+Each chapter declares its tasks in ``embcourse/cases/chNN.py`` and ships its public cases
+beside them, in ``embcourse/cases/NN.json``. Hidden cases, for grading, use the same
 format in another folder that learners never see: name it with the environment variable
 ``EMBCOURSE_HIDDEN_CASES`` or the ``hidden_dir`` argument of :func:`run_check`. Feedback
 on a hidden case never shows its inputs or its expected value.
@@ -231,158 +232,12 @@ def register(task_id: str, compare: Callable[[Any, Any], str | None], hint: str,
     return task
 
 
-register(
-    "01.build_vocabulary", compare_exact,
-    "Count every token first; only then decide which tokens get an id and in what order.",
-    "Ids follow a ranking: a higher count comes first, and equal counts are ordered by the "
-    "tokens themselves as Python compares strings (code-point order, so 'THE' < 'The' < "
-    "'the'). '<unk>' is reserved for id 0, even when it appears in the input. Leave the "
-    "caller's list as it was.",
-)
-register(
-    "01.one_hot_encode", compare_array,
-    "Each row stands for one token of the sentence, in order; each column for one id of the "
-    "vocabulary, all of them, used or not.",
-    "Look each token's id up in vocab; a token that is not there takes the id that vocab "
-    "gives to '<unk>' (which is not always 0). The result has len(tokens) rows and "
-    "len(vocab) columns, with a single 1 per row.",
-)
-register(
-    "01.one_hot_decode", compare_exact,
-    "A row's 1 sits in the column of its token's id: find that column, then go from id back "
-    "to token.",
-    "vocab maps token to id, and it need not list its tokens in id order: neither its order "
-    "nor alphabetical order gives the token of an id. Build the reverse map from its "
-    "items, and find the column along each row (one answer per row).",
-)
-register(
-    "01.one_hot_nbytes", compare_int,
-    "Count the entries of the batch, then multiply by the bytes one entry takes in that dtype.",
-    "numpy can tell you the size in bytes of one element of any dtype, by name (bool, int8, "
-    "float16, ...). Keep the arithmetic in Python ints: fixed-width integers overflow at "
-    "sizes like 52 GB. Return an int, not a float.",
-)
-register(
-    "02.cosine_similarity_matrix", compare_array,
-    "Cosine similarity is the dot product of the two vectors after scaling each to length 1.",
-    "Scale every row (not column) to length 1; then one matrix product of the scaled matrix "
-    "with its own transpose gives every pair at once, 1.0 on the diagonal.",
-)
-register(
-    "02.cooccurrence_counts", compare_array,
-    "Visit every position of every sentence and count the words within `window` positions "
-    "of it, on both sides.",
-    "Positions are counted in the sentence as given: an unknown word is not counted but "
-    "still takes up its place. The window stops at the sentence's ends, a word is never "
-    "its own context, and X[w, c] counts w at the centre and c around it.",
-)
-register(
-    "02.ppmi", compare_array,
-    "PMI compares how often w and c occur together with how often they would if they were "
-    "independent: the row sum of w times the column sum of c over the total.",
-    "Use the row sums for w and the column sums for c (the matrix need not be symmetric). "
-    "Take the logarithm only where the count is positive, and clip negative values to 0; "
-    "cells with a zero count, or in an all-zero row or column, are 0, never nan or inf.",
-)
-register(
-    "02.svd_nearest", compare_exact,
-    "The d-dimensional vectors are the first d columns of U, each scaled by its singular "
-    "value; compare them by cosine similarity.",
-    "Keep the scaling by the singular values (U alone is a different space), normalise "
-    "each row before comparing (raw dot products favour long vectors), and leave the word "
-    "itself out of the answer.",
-)
-register(
-    "03.skipgram_pairs", compare_exact,
-    "For each position, pair its word with every word at most `window` positions away on "
-    "either side.",
-    "The window is cut at both ends of the sentence, the centre is never its own context, "
-    "and the order is: centres left to right, and for each, contexts left to right.",
-)
-register(
-    "03.keep_probabilities", compare_exact,
-    "The formula works with the word's count f and the threshold s times the corpus size T.",
-    "T is the sum of all counts. Compute (sqrt(f / (sT)) + 1) * sT / f for each word, and "
-    "remember that a probability never exceeds 1: rare words are always kept.",
-)
-register(
-    "03.draw_negatives", compare_negatives,
-    "Draw ids one at a time from the noise distribution with the seeded generator, and "
-    "throw away any draw that equals the positive.",
-    "Do not change the distribution (no renormalising without the positive): redraw "
-    "instead. Keep going until you have k ids; k of 0 gives an empty list.",
-)
-register(
-    "03.negative_sampling_loss", compare_exact,
-    "The loss adds one term for the true context and one for each negative, each a "
-    "log-sigmoid of a dot product with the centre vector.",
-    "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of their "
-    "log-sigmoids. Written naively, log σ(x), that is -log(1 + e^(-x)), overflows for large "
-    "|x|: numpy has a stable function for log(e^a + e^b).",
-)
-register(
-    "03.cbow_scores", compare_exact,
-    "CBOW's hidden vector is the average of the input rows of the context words; a "
-    "candidate's score is its output row's dot product with it.",
-    "Average over the context words (a repeated id counts each time), not the sum, and "
-    "read the candidates from the output table. Return one float per candidate, in order.",
-)
-register(
-    "04.cosine_similarity", compare_exact,
-    "Cosine similarity: the dot product divided by the product of the two lengths.",
-    "The length of a vector is the square root of the sum of its squared entries. Return a "
-    "Python float, between -1 and 1.",
-)
-register(
-    "04.top_k_neighbours", compare_exact,
-    "Rank every other word by cosine similarity with `word`, highest first.",
-    "Scale every row to length 1 before taking dot products (raw dot products and "
-    "distances rank long vectors differently). Leave `word` out, and break exact ties by "
-    "position in `words` (earlier first), as a stable sort does.",
-)
-register(
-    "04.solve_analogy", compare_exact,
-    "3CosAdd: the answer is the word whose unit vector is closest to b - a + c built from "
-    "unit vectors.",
-    "Normalise every vector first (also a, b and c before combining them), rank all words "
-    "by cosine similarity with the combination, skip a, b and c, and break exact ties by "
-    "position in `words`.",
-)
-register(
-    "04.spearman", compare_exact,
-    "Spearman's correlation is Pearson's correlation of the ranks, not of the values.",
-    "Rank 1 is the smallest value; tied values all get the average of the ranks they "
-    "occupy (two values tied for ranks 2 and 3 both get 2.5). Then correlate the two rank "
-    "lists with Pearson's formula. Return a float.",
-)
-register(
-    "05.embed_batch", compare_array,
-    "An embedding table turns each id into its row: the result keeps the shape of `ids` "
-    "and adds one axis of size d.",
-    "Make the table from the weight with the class method that loads pretrained weights, "
-    "turn ids into a tensor of integers, and call the table on it.",
-)
-register(
-    "05.one_hot_matmul", compare_array,
-    "A one-hot row times the weight matrix picks out one row of it.",
-    "Make one-hot vectors as long as the vocabulary (V, the weight's number of rows, even "
-    "if the largest id is smaller), as floats, then multiply by the weight: (batch, length, "
-    "V) @ (V, d).",
-)
-register(
-    "05.rows_with_gradient", compare_exact,
-    "Only the rows that were looked up take part in the sum, so only they get a gradient.",
-    "After backward(), the table's weight has a .grad with one row per id: keep the row "
-    "numbers whose gradient has any non-zero entry, sorted, once each. The padding row "
-    "never gets one.",
-)
-register(
-    "05.neighbours_through_table", compare_exact,
-    "Look the word's row up through the table, then rank every other row by cosine "
-    "similarity with it.",
-    "Normalise rows along the embedding dimension (each row to length 1, not each column), "
-    "exclude the word itself, and take the k highest scores, highest first.",
-)
+# Each chapter declares its tasks beside its public cases, in embcourse/cases/chNN.py.
+import embcourse.cases.ch01  # noqa: E402,F401  chapter 1's tasks
+import embcourse.cases.ch02  # noqa: E402,F401  chapter 2's tasks
+import embcourse.cases.ch03  # noqa: E402,F401  chapter 3's tasks
+import embcourse.cases.ch04  # noqa: E402,F401  chapter 4's tasks
+import embcourse.cases.ch05  # noqa: E402,F401  chapter 5's tasks
 
 # --- cases ----------------------------------------------------------------------------
 
