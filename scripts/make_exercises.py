@@ -72,6 +72,12 @@ def exercise_from_solution(solution: nbformat.NotebookNode, name: str = "noteboo
     return exercise
 
 
+def without_markers(source: str) -> str:
+    """A solution cell as the book shows it: the answer kept, its marker lines dropped."""
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in (BEGIN, END)).strip()
+
+
 TASK_HEADING = re.compile(r"^## Task (\d+)\s*\n", re.MULTILINE)
 CHECK_CALL = re.compile(r'^check\("(\d\d)\.(\w+)", \2\)$')
 
@@ -89,9 +95,8 @@ def solution_tasks(solution: nbformat.NotebookNode, name: str) -> list[tuple[str
                 and CHECK_CALL.match(check.source.strip())):
             raise MarkerError(f"{name}, cell {index}: a '## Task' cell must be followed by the "
                               "code cell that solves it and its check cell, check(\"NN.name\", name).")
-        solved = "\n".join(line for line in code.source.splitlines()
-                           if line.strip() not in (BEGIN, END)).strip()
-        tasks.append((heading.group(1), cell.source[heading.end():].strip(), solved,
+        tasks.append((heading.group(1), cell.source[heading.end():].strip(),
+                      without_markers(code.source),
                       check.source.strip()))
     return tasks
 

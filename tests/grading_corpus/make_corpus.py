@@ -22,7 +22,9 @@ from nbformat.v4 import new_code_cell
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))
 from attacks import ATTACKS, snippet  # noqa: E402
+from make_exercises import without_markers  # noqa: E402
 SOLUTION = nbformat.read(ROOT / "solutions" / "01_one_hot.ipynb", as_version=4)
 EXERCISE = nbformat.read(ROOT / "exercises" / "01_one_hot.ipynb", as_version=4)
 
@@ -33,8 +35,7 @@ def solved_functions() -> dict[str, str]:
     for cell in SOLUTION.cells:
         if cell.cell_type == "code" and "def " in cell.source:
             name = cell.source.split("def ", 1)[1].split("(", 1)[0]
-            cells[name] = "\n".join(line for line in cell.source.splitlines()
-                                    if "### " not in line)
+            cells[name] = without_markers(cell.source)
     return cells
 
 
