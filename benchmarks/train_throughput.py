@@ -6,10 +6,15 @@ Trains, on the course corpus with chapter 3's settings (d = 100, window 5, 5 neg
 - the from-scratch Skip-Gram and CBOW of book/03_cbow_skipgram.ipynb, on 1 and 2 threads
   (the code is taken from the notebook's cells tagged "training-code", so it is the
   code the chapter shows);
+- a prototype of a faster Skip-Gram (issue 19, not in the chapter yet): gensim's mirrored
+  update with one draw of k negatives per centre word, shared by its whole window
+  (pWord2Vec's idea, Ji et al. 2016), so each window's update is two small matrix
+  products over the padded context rows that chapter 3's CBOW examples already hold;
 - gensim's Word2Vec, Skip-Gram and CBOW, with workers=1 and workers=2;
 
-all in one run, and prints words/s (corpus tokens times epochs, over seconds), wall time
-and WordSim353 Spearman for each, then the torch/gensim ratios at equal cores.
+all in one run, and prints wall and CPU seconds, raw words per CPU-second (corpus tokens
+times epochs, over CPU seconds, so that a second thread is not free), WordSim353 Spearman
+for each, and the ratio to gensim's words per CPU-second at the same number of threads.
 
     .venv/bin/python benchmarks/train_throughput.py [--epochs 5]
 """
@@ -26,6 +31,7 @@ from embcourse.progress import NO_PROGRESS_ENV
 
 os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "03_cbow_skipgram.ipynb"
@@ -39,6 +45,32 @@ def notebook_code() -> dict:
         if "training-code" in cell.get("metadata", {}).get("tags", []):
             exec(compile("".join(cell["source"]), str(NOTEBOOK), "exec"), namespace)
     return namespace
+
+
+@torch.no_grad()
+def train_shared_negatives(code, w_in, w_out, pad, ids, sentence_of, keep, sampler, *, epochs,
+                           window=5, negatives=5, lr=0.025, batch_size=1024, seed=0):
+    """Skip-Gram, gensim's way round (each context row against the centre's output row),
+    with the k negatives of a centre shared by all its context words."""
+    rng, generator = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    dim = w_in.shape[1]
+    for epoch in range(epochs):
+        kept_ids, kept_sentences = code["subsample"](ids, sentence_of, keep, rng)
+        contexts, centres = code["cbow_examples"](kept_ids, kept_sentences, window, rng, pad)
+        order = rng.permutation(len(centres))
+        contexts, centres = torch.from_numpy(contexts[order]), torch.from_numpy(centres[order])
+        for start in range(0, len(centres), batch_size):
+            rows, centre = contexts[start:start + batch_size], centres[start:start + batch_size]
+            n = len(centre)
+            targets = torch.cat([centre[:, None], sampler.draw(centre, negatives, generator)], 1)
+            v = w_in.index_select(0, rows.view(-1)).view(n, -1, dim)        # (n, 2c, d)
+            u = w_out.index_select(0, targets.view(-1)).view(n, -1, dim)    # (n, 1 + k, d)
+            g = torch.sigmoid(torch.bmm(v, u.transpose(1, 2)))            # (n, 2c, 1 + k)
+            g[:, :, 0] -= 1  # the centre is the true word; padding rows are zero vectors
+            g *= -lr * max(1e-4, 1 - (epoch + start / len(centres)) / epochs)
+            w_in.index_add_(0, rows.view(-1), torch.bmm(g, u).view(-1, dim))
+            w_out.index_add_(0, targets.view(-1), torch.bmm(g.transpose(1, 2), v).view(-1, dim))
+            w_in[pad] = 0  # padding takes no update
 
 
 def main() -> None:
@@ -59,39 +91,59 @@ def main() -> None:
     def wordsim(keyed_vectors) -> float:
         return keyed_vectors.evaluate_word_pairs(benchmark_path("wordsim353"))[1].statistic
 
-    results = {}
-    for threads in [1, 2]:
-        for kind, lr in [("SkipGram", 0.025), ("CBOW", 0.05)]:
-            torch.set_num_threads(threads)
+    def vectors_of(table):
+        vectors = code["KeyedVectors"](vector_size=100)
+        vectors.add_vectors(vocab, table.detach()[:len(vocab)].numpy())
+        return vectors
+
+    def timed(run):
+        wall, cpu = time.perf_counter(), time.process_time()
+        vectors = run()
+        return time.perf_counter() - wall, time.process_time() - cpu, wordsim(vectors)
+
+    def torch_model(kind, lr):
+        def run():
             torch.manual_seed(0)
             model = code[kind](len(vocab), 100)
-            started = time.perf_counter()
             code["train"](model, ids, sentence_of, keep, sampler, epochs=args.epochs, window=5,
                           negatives=5, lr=lr)
-            seconds = time.perf_counter() - started
-            vectors = code["KeyedVectors"](vector_size=100)
-            vectors.add_vectors(vocab, model.input_vectors.weight.detach()[:len(vocab)].numpy())
-            results[(f"torch {kind}", threads)] = (seconds, wordsim(vectors))
-        for sg, kind, alpha in [(1, "SkipGram", 0.025), (0, "CBOW", 0.05)]:
-            started = time.perf_counter()
-            model = Word2Vec(corpus, sg=sg, vector_size=100, window=5, negative=5, min_count=5,
-                             sample=1e-3, epochs=args.epochs, alpha=alpha, workers=threads, seed=0)
-            seconds = time.perf_counter() - started
-            results[(f"gensim {kind}", threads)] = (seconds, wordsim(model.wv))
+            return vectors_of(model.input_vectors.weight)
+        return run
 
+    def shared_negatives():
+        torch.manual_seed(0)
+        model = code["CBOW"](len(vocab), 100)  # its input table has the padding row
+        train_shared_negatives(code, model.input_vectors.weight.data,
+                               model.output_vectors.weight.data, model.pad, ids, sentence_of,
+                               keep, sampler, epochs=args.epochs)
+        return vectors_of(model.input_vectors.weight)
+
+    def gensim_model(sg, alpha, threads):
+        def run():
+            return Word2Vec(corpus, sg=sg, vector_size=100, window=5, negative=5, min_count=5,
+                            sample=1e-3, epochs=args.epochs, alpha=alpha, workers=threads,
+                            seed=0).wv
+        return run
+
+    results = {}
+    for threads in [1, 2]:
+        torch.set_num_threads(threads)
+        results[("torch SkipGram", threads)] = timed(torch_model("SkipGram", 0.025))
+        results[("torch CBOW", threads)] = timed(torch_model("CBOW", 0.05))
+        results[("torch SkipGram shared", threads)] = timed(shared_negatives)
+        results[("gensim SkipGram", threads)] = timed(gensim_model(1, 0.025, threads))
+        results[("gensim CBOW", threads)] = timed(gensim_model(0, 0.05, threads))
+
+    words = raw_words * args.epochs
     print(f"corpus: {raw_words:,} tokens, vocabulary {len(vocab):,}, {args.epochs} epochs, "
           f"d = 100, window 5, 5 negatives")
-    print(f"{'':<18}{'threads':>8}{'seconds':>9}{'words/s':>11}{'WordSim353':>12}")
-    for (name, threads), (seconds, score) in results.items():
-        print(f"{name:<18}{threads:>8}{seconds:>9.1f}{raw_words * args.epochs / seconds:>11,.0f}"
-              f"{score:>12.3f}")
-    print("torch / gensim at equal threads:")
-    for kind in ["SkipGram", "CBOW"]:
-        for threads in [1, 2]:
-            torch_s, torch_q = results[(f"torch {kind}", threads)]
-            gensim_s, gensim_q = results[(f"gensim {kind}", threads)]
-            print(f"  {kind:<9} {threads} thread(s): speed {gensim_s / torch_s:.2f}x, "
-                  f"WordSim353 {torch_q - gensim_q:+.3f}")
+    print(f"{'':<24}{'threads':>8}{'wall s':>8}{'CPU s':>8}{'words/CPU-s':>13}"
+          f"{'vs gensim':>10}{'WordSim353':>12}")
+    for (name, threads), (wall, cpu, score) in results.items():
+        kind = "CBOW" if "CBOW" in name else "SkipGram"
+        gensim_cpu = results[(f"gensim {kind}", threads)][1]
+        print(f"{name:<24}{threads:>8}{wall:>8.1f}{cpu:>8.1f}{words / cpu:>13,.0f}"
+              f"{gensim_cpu / cpu:>9.2f}x{score:>12.3f}")
 
 
 if __name__ == "__main__":
