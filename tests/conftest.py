@@ -25,6 +25,17 @@ def code_cells(path: Path) -> list[dict]:
     return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
+def printed_outputs(path: Path) -> str:
+    """Everything a notebook's code cells printed, as stored."""
+    return "\n".join("".join(output.get("text", "")) for cell in code_cells(path)
+                     for output in cell["outputs"])
+
+
+def chapter_notebook(chapter: str) -> Path:
+    """book/NN_*.ipynb for chapter "NN"."""
+    return next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, code_cells
-
-NOTEBOOK = ROOT / "book" / "03_cbow_skipgram.ipynb"
+from conftest import chapter_notebook, printed_outputs
 
 
 def _printed() -> str:
-    return "\n".join("".join(output.get("text", "")) for cell in code_cells(NOTEBOOK)
-                     for output in cell["outputs"])
+    return printed_outputs(chapter_notebook("03"))
 
 
-def _score_table() -> dict:
+def score_table() -> dict:
+    """Chapter 3's score table: model -> (WordSim353, SimLex-999, analogy %)."""
     rows = re.findall(r"^(\S+ \((?:ours|gensim)\))\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)%$",
                       _printed(), flags=re.MULTILINE)
     return {name: (float(wordsim), float(simlex), float(analogies)) for name, wordsim, simlex, analogies in rows}
 
 
 def test_from_scratch_models_match_gensim_on_wordsim353():
-    scores = _score_table()
+    scores = score_table()
     assert set(scores) == {"Skip-Gram (ours)", "CBOW (ours)", "Skip-Gram (gensim)", "CBOW (gensim)"}
     for model in ["Skip-Gram", "CBOW"]:
         ours, gensim = scores[f"{model} (ours)"][0], scores[f"{model} (gensim)"][0]

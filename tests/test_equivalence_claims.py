@@ -10,12 +10,12 @@ worse. One-sided claims ("higher than", "at least") are tested one-sided, and sa
 from __future__ import annotations
 
 import json
-import re
 import statistics
 
 import pytest
 
-from conftest import ROOT, code_cells
+from conftest import ROOT, chapter_notebook, printed_outputs
+from test_chapter3_quality import score_table
 
 # A score that "scores about as" another may differ by this much, either way: a little
 # more than the spread of either Skip-Gram's WordSim353 over three seeds on this corpus
@@ -24,14 +24,11 @@ ABOUT_AS = 0.02
 
 
 def printed(chapter: str) -> str:
-    path = next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
-    return "\n".join("".join(output.get("text", "")) for cell in code_cells(path)
-                     for output in cell["outputs"])
+    return printed_outputs(chapter_notebook(chapter))
 
 
 def prose(chapter: str) -> str:
-    path = next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    cells = json.loads(chapter_notebook(chapter).read_text(encoding="utf-8"))["cells"]
     text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
     return " ".join(text.split())  # line breaks fall anywhere in a paragraph
 
@@ -69,15 +66,9 @@ def test_torch_neighbours_match_gensim_in_chapter_5():
     assert line_after(output, "torch:").strip() == line_after(output, "gensim:").strip()
 
 
-def _chapter3_scores() -> dict:
-    rows = re.findall(r"^(\S+ \((?:ours|gensim)\))\s+([\d.]+)\s+([\d.]+)\s+[\d.]+%$",
-                      printed("03"), flags=re.MULTILINE)
-    return {name: (float(wordsim), float(simlex)) for name, wordsim, simlex in rows}
-
-
 def test_our_cbow_scores_about_as_gensims_both_ways():
     assert "our CBOW scores about as gensim's does" in prose("03")
-    scores = _chapter3_scores()
+    scores = score_table()
     for benchmark, index in [("WordSim353", 0), ("SimLex-999", 1)]:
         ours, gensim = scores["CBOW (ours)"][index], scores["CBOW (gensim)"][index]
         assert abs(ours - gensim) <= ABOUT_AS, (
@@ -87,7 +78,7 @@ def test_our_cbow_scores_about_as_gensims_both_ways():
 
 def test_our_skipgram_is_higher_than_gensims_one_sided():
     assert "our Skip-Gram higher than gensim's on WordSim353" in prose("03")
-    scores = _chapter3_scores()
+    scores = score_table()
     assert scores["Skip-Gram (ours)"][0] > scores["Skip-Gram (gensim)"][0] + ABOUT_AS
 
 
@@ -99,7 +90,7 @@ def _gap_runs() -> dict:
 def test_the_stored_ablation_is_the_run_the_chapter_shows():
     """The ablation's first seed of our plain Skip-Gram is the chapter's own training."""
     ours = _gap_runs()["ours"][0]
-    assert abs(ours - _chapter3_scores()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9  # printed to 3 places
+    assert abs(ours - score_table()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9  # printed to 3 places
 
 
 def test_the_ablation_separates_ours_from_gensim():
