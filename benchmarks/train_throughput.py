@@ -37,13 +37,13 @@ import torch  # noqa: E402
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "03_cbow_skipgram.ipynb"
 
 
-def notebook_code() -> dict:
-    """Run the chapter's cells tagged training-code and return the names they define."""
+def notebook_code(notebook: Path = NOTEBOOK) -> dict:
+    """Run a chapter's cells tagged training-code and return the names they define."""
     namespace: dict = {}
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     for cell in cells:
         if "training-code" in cell.get("metadata", {}).get("tags", []):
-            exec(compile("".join(cell["source"]), str(NOTEBOOK), "exec"), namespace)
+            exec(compile("".join(cell["source"]), str(notebook), "exec"), namespace)
     return namespace
 
 

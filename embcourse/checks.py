@@ -171,7 +171,12 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
 
 def _values_equal(want: Any, have: Any) -> bool:
     """Equality for JSON-like values: numpy scalars count as Python ones, numbers match
-    to within 1e-6 (so float32 arithmetic passes), tuples compare as lists."""
+    to within 1e-6 (so float32 arithmetic passes), tuples, NumPy arrays and torch tensors
+    compare as lists, at any depth."""
+    if hasattr(have, "detach"):  # a torch tensor
+        have = have.detach().cpu().numpy()
+    if isinstance(have, np.ndarray):
+        have = have.tolist()
     if isinstance(have, np.generic):
         have = have.item()
     if isinstance(want, bool) or isinstance(have, bool):
@@ -238,6 +243,7 @@ import embcourse.cases.ch02  # noqa: E402,F401  chapter 2's tasks
 import embcourse.cases.ch03  # noqa: E402,F401  chapter 3's tasks
 import embcourse.cases.ch04  # noqa: E402,F401  chapter 4's tasks
 import embcourse.cases.ch05  # noqa: E402,F401  chapter 5's tasks
+import embcourse.cases.ch06  # noqa: E402,F401  chapter 6's tasks
 
 # --- cases ----------------------------------------------------------------------------
 

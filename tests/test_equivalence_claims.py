@@ -49,6 +49,8 @@ EXACT = [
     ("03", "the same vocabulary", "gensim's vocabulary holds the same words as ours:", "True"),
     ("04", "match gensim", "same words:", "True   same scores: True"),
     ("05", "equivalent to multiplying one-hot vectors by its weight", "equal:", "True"),
+    ("06", "The two give the same update", "equal:", "True"),
+    ("06", "The four trained here share one vocabulary", "same vocabulary:", "True"),
 ]
 
 

@@ -239,6 +239,55 @@ def neighbours_through_table(rng):
     return [vectors.tolist(), words, words[word], int(rng.integers(1, len(words)))], {}
 
 
+def _counts(rng, rows, cols):
+    """A sparse-ish count matrix: zeros, ones, fractions and counts above x_max."""
+    values = rng.choice([0, 0, 0, 1, 1, 2, 0.5, 7, 40, 250], size=(rows, cols)).astype(float)
+    return values
+
+
+def _glove_model(rng, size, dim):
+    vectors = (rng.normal(size=(2, size, dim)) * 0.5).round(2)
+    biases = (rng.normal(size=(2, size)) * 0.5).round(2)
+    return vectors[0].tolist(), vectors[1].tolist(), biases[0].tolist(), biases[1].tolist()
+
+
+def _glove_settings(rng):
+    kwargs = {}
+    if rng.random() < 0.5:
+        kwargs["x_max"] = int(rng.choice([5, 10, 50]))
+    if rng.random() < 0.5:
+        kwargs["alpha"] = float(rng.choice([0.5, 1.0]))
+    return kwargs
+
+
+def glove_loss(rng):
+    size = int(rng.integers(2, 5))
+    counts = _counts(rng, size, size)
+    if not counts.any():
+        return None
+    return [counts.tolist(), *_glove_model(rng, size, int(rng.integers(1, 4)))], _glove_settings(rng)
+
+
+def glove_gradients(rng):
+    dim = int(rng.integers(1, 4))
+    w, w_context, b, b_context = _glove_model(rng, 1, dim)
+    count = float(rng.choice([1, 2, 0.5, 7, 40, 100, 250]))
+    return [w[0], w_context[0], b[0], b_context[0], count], _glove_settings(rng)
+
+
+def adagrad_step(rng):
+    shape = tuple(int(n) for n in rng.integers(1, 4, size=int(rng.integers(1, 3))))
+    parameters = (rng.normal(size=shape)).round(2)
+    gradients = (rng.normal(size=shape) * rng.choice([0.1, 1.0, 20.0])).round(2)
+    sums = rng.choice([0.01, 1.0, 4.0, 100.0], size=shape)
+    return [parameters.tolist(), gradients.tolist(), sums.tolist(),
+            float(rng.choice([0.05, 0.2, 1.0]))], {}
+
+
+def nonzero_triples(rng):
+    return [_counts(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5))).tolist()], {}
+
+
 GENERATORS: dict[str, Callable] = {
     "01.build_vocabulary": build_vocabulary, "01.one_hot_encode": one_hot_encode,
     "01.one_hot_decode": one_hot_decode, "01.one_hot_nbytes": one_hot_nbytes,
@@ -251,6 +300,8 @@ GENERATORS: dict[str, Callable] = {
     "04.spearman": spearman, "05.embed_batch": embed_batch, "05.one_hot_matmul": one_hot_matmul,
     "05.rows_with_gradient": rows_with_gradient,
     "05.neighbours_through_table": neighbours_through_table,
+    "06.glove_loss": glove_loss, "06.glove_gradients": glove_gradients,
+    "06.nonzero_triples": nonzero_triples, "06.adagrad_step": adagrad_step,
 }
 
 

@@ -1,0 +1,40 @@
+"""Chapter 6's tasks (GloVe): how each is judged, and its two levels of hint.
+
+Declared beside the chapter's public cases, ``06.json``. A task's function name is the
+part of its id after the dot; its hints name the concept and never show the solution's code.
+"""
+
+from embcourse.checks import compare_exact, register
+
+register(
+    "06.glove_loss", compare_exact,
+    "Sum over the non-zero counts only: each one adds its weight times the squared "
+    "difference between the model's score (dot product plus both biases) and the log count.",
+    "The weight is (x / x_max) ** alpha, capped at 1; the word vector comes from the row "
+    "index, the context vector and context bias from the column index; use the natural "
+    "log, and no factor 1/2.",
+)
+
+register(
+    "06.glove_gradients", compare_exact,
+    "Differentiate f(x) * e**2, where e is the score minus log x: the chain rule gives "
+    "2 f(x) e times the derivative of e.",
+    "The derivative of the dot product with respect to one vector is the other vector; "
+    "with respect to either bias it is 1. f(x) is capped at 1 for counts of x_max or more.",
+)
+
+register(
+    "06.nonzero_triples", compare_exact,
+    "One triple per non-zero entry: where it is (row, column) and the log of its count; "
+    "the zeros are left out, since log 0 is undefined.",
+    "Walk the matrix row by row, left to right; keep fractional counts as they are and "
+    "take the natural log.",
+)
+
+register(
+    "06.adagrad_step", compare_exact,
+    "AdaGrad gives every parameter its own step size: the learning rate divided by the "
+    "square root of that parameter's sum of squared gradients.",
+    "Update the sums first and divide by the root of the new sums, element by element; "
+    "step against the gradient; return new arrays and leave the arguments untouched.",
+)

@@ -1,0 +1,125 @@
+"""Chapter 6 (GloVe): its settings come from the development set, its test pairs are
+chapter 2's, and every comparison its prose makes holds in its printed table."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT, chapter_notebook, printed_outputs
+from test_equivalence_claims import prose
+
+SETTINGS = ROOT / "benchmarks" / "results" / "glove_settings.json"
+TRAINED_HERE = ["PPMI + SVD", "Skip-Gram", "CBOW", "GloVe (ours)"]
+
+
+def printed(chapter: str = "06") -> str:
+    return printed_outputs(chapter_notebook(chapter))
+
+
+def comparison_table() -> dict[str, tuple[float, float, float, int, float]]:
+    """Chapter 6's table: name -> (WordSim353 test, SimLex-999, analogies attempted,
+    questions attempted, analogies of all)."""
+    table = {}
+    for line in printed().splitlines():
+        found = re.match(r"(.+?)\s+(\d+)\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+(\d+\.\d)%\s+([\d,]+)\s+(\d+\.\d)%$",
+                         line)
+        if found:
+            name, _, wordsim, simlex, attempted, questions, of_all = found.groups()
+            table[name.strip()] = (float(wordsim), float(simlex), float(attempted) / 100,
+                                   int(questions.replace(",", "")), float(of_all) / 100)
+    assert sorted(table) == sorted(TRAINED_HERE + ["GloVe 6B 50-d"]), table
+    return table
+
+
+def stored_settings() -> dict:
+    return json.loads(SETTINGS.read_text(encoding="utf-8"))
+
+
+def test_the_chosen_settings_are_the_best_on_the_development_half():
+    stored = stored_settings()
+    best = max((score, run["x_max"], run["lr"], int(epochs)) for run in stored["runs"]
+               for epochs, score in run["development"].items())
+    assert (best[1], best[2], best[3]) == (stored["chosen"]["x_max"], stored["chosen"]["lr"],
+                                           stored["chosen"]["epochs"])
+    assert f"chosen: {stored['chosen']}" in printed()
+
+
+def test_the_chapter_trains_the_run_the_settings_search_stored():
+    """Same code, same seed: the chapter's development score at the chosen epoch is the
+    one the settings search stored for that combination."""
+    stored = stored_settings()
+    chosen = stored["chosen"]
+    run = next(run for run in stored["runs"]
+               if (run["x_max"], run["lr"]) == (chosen["x_max"], chosen["lr"]))
+    by_epoch = re.search(r"development Spearman by epoch: (.+)", printed()).group(1).split()
+    assert len(by_epoch) == chosen["epochs"]
+    assert abs(float(by_epoch[-1]) - run["development"][str(chosen["epochs"])]) <= 0.0005 + 1e-9
+    assert f"{chosen['epochs']} epochs over" in printed()
+
+
+def test_the_test_half_is_chapter_2s():
+    """The same 164 test pairs: the scores of the two models both chapters score on the
+    test half (PPMI + SVD, GloVe 6B 50-d) come out the same in both."""
+    split = "328 of 353 pairs known to both"
+    assert split in printed("02") and split in printed("06")
+    chapter_2 = re.search(r"WordSim353 test Spearman\s+n/a\s+(\d\.\d{3})\s+(\d\.\d{3})",
+                          printed("02")).groups()
+    table = comparison_table()
+    assert (table["PPMI + SVD"][0], table["GloVe 6B 50-d"][0]) == tuple(map(float, chapter_2))
+
+
+def test_every_model_is_scored_on_the_same_pairs_and_questions():
+    assert "pairs: WordSim353 test 164, SimLex-999 990 of 999; analogy questions: 19,544" \
+        in printed()
+    table = comparison_table()
+    assert {table[name][3] for name in TRAINED_HERE} == {8242}  # one vocabulary, one count
+
+
+def test_our_glove_is_the_weakest_of_the_four_trained_here_one_sided():
+    assert "our GloVe is the weakest of the four models trained here" in prose("06")
+    table = comparison_table()
+    for column in [0, 1, 2, 4]:
+        ours = table["GloVe (ours)"][column]
+        assert all(ours < table[name][column] for name in TRAINED_HERE[:-1]), (column, table)
+
+
+def test_simlex_hardly_better_than_chance():
+    assert "it orders the pairs hardly better than chance" in prose("06")
+    assert abs(comparison_table()["GloVe (ours)"][1]) < 0.1
+
+
+def test_the_released_glove_answers_far_more_analogies():
+    assert "far more than any model trained on our corpus" in prose("06")
+    table = comparison_table()
+    assert all(table["GloVe 6B 50-d"][4] > 2 * table[name][4] for name in TRAINED_HERE)
+
+
+def test_w_plus_w_tilde_scores_highest_and_the_score_was_still_rising():
+    text = prose("06")
+    assert "Their sum scores highest on the development pairs" in text
+    scores = dict(re.findall(r"^(w~|w \+ w~|w)\s+development Spearman (\d\.\d{3})$", printed(),
+                             flags=re.MULTILINE))
+    assert float(scores["w + w~"]) > max(float(scores["w"]), float(scores["w~"]))
+    assert "the development score was still rising at the last epoch" in text
+    by_epoch = re.search(r"development Spearman by epoch: (.+)", printed()).group(1).split()
+    assert float(by_epoch[-1]) > float(by_epoch[-2])
+
+
+def test_the_two_learning_rates_tie_as_the_prose_says():
+    assert "0.05 and 0.2 also tied on the development half at 10 epochs (0.357 both)" \
+        in prose("06")
+    runs = {(run["x_max"], run["lr"]): run["development"]["10"] for run in stored_settings()["runs"]}
+    assert f"{runs[(10, 0.05)]:.3f}" == f"{runs[(10, 0.2)]:.3f}" == "0.357"
+
+
+def test_the_curves_move_as_the_prose_says():
+    text = prose("06")
+    assert "The loss falls every epoch, fastest at first" in text
+    assert "dips after the first epoch, then climbs every epoch" in text
+    output = printed()
+    losses = [float(x) for x in re.search(r"loss per entry by epoch:\s+(.+)", output).group(1).split()]
+    drops = [a - b for a, b in zip(losses, losses[1:])]
+    assert all(drop > 0 for drop in drops) and drops[0] == max(drops)
+    scores = [float(x) for x in re.search(r"development Spearman by epoch: (.+)", output).group(1).split()]
+    assert scores[1] < scores[0] and all(b > a for a, b in zip(scores[1:], scores[2:]))
