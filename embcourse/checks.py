@@ -17,6 +17,9 @@ Cases live in JSON files, one per chapter, named by the chapter's number (``01.j
          "expected": {"<unk>": 0, "b": 1, "a": 2}}
     ]}
 
+An optional ``"arrays": [0, 2]`` passes those positional arguments as NumPy float arrays
+instead of nested lists, so that a function which changes an array in place is caught.
+
 Each chapter declares its tasks in ``embcourse/cases/chNN.py`` and ships its public cases
 beside them, in ``embcourse/cases/NN.json``. Hidden cases, for grading, use the same
 format in another folder that learners never see: name it with the environment variable
@@ -92,7 +95,7 @@ def compare_exact(expected: Any, got: Any) -> str | None:
             return f"expected {len(expected)} items, got {len(got)}"
         for index, (want, have) in enumerate(zip(expected, got)):
             if not _values_equal(want, have):
-                return f"item {index} differs: expected {_short(want)}, got {_short(have)}"
+                return _first_difference(f"item {index}", want, have)
         return None
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         if isinstance(got, (bool, str)) or not isinstance(got, (int, float, np.number)):
@@ -141,6 +144,22 @@ def compare_array(expected: Any, got: Any) -> str | None:
     return None
 
 
+def compare_index_lists(expected: list, got: Any) -> str | None:
+    """Lists whose first items are positions (rows, columns) and the rest values: as
+    :func:`compare_exact`, and the positions must be whole numbers, since a float cannot
+    index an array."""
+    difference = compare_exact(expected, got)
+    if difference is not None:
+        return difference
+    for index, (want, have) in enumerate(zip(expected, _plain(got))):
+        positions = _plain(have)
+        if want and all(isinstance(item, int) for item in want):
+            if not all(isinstance(item, int) and not isinstance(item, bool) for item in positions):
+                return (f"item {index} holds positions, which must be whole numbers (int), "
+                        f"got {_short(positions)}: floats cannot index an array")
+    return None
+
+
 def compare_negatives(expected: dict, got: Any) -> str | None:
     """Judge random negative samples by their properties, not their exact values.
 
@@ -167,6 +186,30 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
             return (f"word {word} makes up {seen:.3f} of the draws, expected about {share:.3f}: "
                     "draw from the distribution as given")
     return None
+
+
+def _plain(value: Any) -> Any:
+    """A tensor or array as the nested lists it holds; anything else as it is."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return value.tolist() if isinstance(value, (np.ndarray, np.generic)) else value
+
+
+def _first_difference(where: str, want: Any, have: Any) -> str:
+    """Say where, inside nested lists, the first entry that differs is, and how."""
+    have = _plain(have)
+    if isinstance(want, list) and isinstance(have, (list, tuple)):
+        if len(want) != len(have):
+            return f"{where} has {len(have)} entries, expected {len(want)}"
+        for index, (inner_want, inner_have) in enumerate(zip(want, have)):
+            if not _values_equal(inner_want, inner_have):
+                return _first_difference(f"{where}[{index}]", inner_want, inner_have)
+    if isinstance(want, (int, float)) and not isinstance(want, bool) and isinstance(have, list):
+        return (f"{where} should be a single number, got a list or array of "
+                f"{len(have)} (a number wrapped in an array?)")
+    if isinstance(want, list) and not isinstance(have, (list, tuple)):
+        return f"{where} should be a list of {len(want)}, got {type(have).__name__} {_short(have)}"
+    return f"{where} differs: expected {_short(want)}, got {_short(have)}"
 
 
 def _values_equal(want: Any, have: Any) -> bool:
@@ -257,6 +300,16 @@ class Case:
     kwargs: dict
     expected: Any
     hidden: bool = False
+    #: positions of the arguments passed as NumPy float arrays rather than nested lists,
+    #: so that a function which changes an array in place is caught
+    arrays: tuple[int, ...] = ()
+
+    def call_args(self) -> list:
+        """A fresh copy of the arguments, as the function receives them."""
+        args = copy.deepcopy(self.args)
+        for position in self.arrays:
+            args[position] = np.array(args[position], dtype=float)
+        return args
 
 
 def load_cases(task_id: str, hidden_dir: str | os.PathLike | None = None) -> list[Case]:
@@ -291,6 +344,7 @@ def _read_cases(path: Path, task_id: str, hidden: bool) -> list[Case]:
             kwargs=dict(raw.get("kwargs", {})),
             expected=raw["expected"],
             hidden=hidden,
+            arrays=tuple(int(position) for position in raw.get("arrays", [])),
         ))
     return cases
 
@@ -390,7 +444,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
-    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    args, kwargs = case.call_args(), copy.deepcopy(case.kwargs)
     printed = io.StringIO()
     try:
         with _time_limit(CASE_SECONDS), contextlib.redirect_stdout(printed):
@@ -407,7 +461,7 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
     finally:
         if printed.getvalue():  # the learner's own prints, shown as they would be
             sys.stdout.write(printed.getvalue())
-    changed = [str(number) for number, (after, before) in enumerate(zip(args, case.args), 1)
+    changed = [str(number) for number, (after, before) in enumerate(zip(args, case.call_args()), 1)
                if not _same(after, before)]
     changed += [key for key in case.kwargs if not _same(kwargs[key], case.kwargs[key])]
     if changed:

@@ -58,9 +58,9 @@ def test_the_generator_finds_an_input_that_exposes_every_wrong_implementation(ta
     rng = np.random.default_rng(7)
     cases = []
     for number in range(SEARCH_DRAWS):
-        args, kwargs = draw(task_id, rng)
+        args, kwargs, arrays = draw(task_id, rng)
         expected = make_cases.expected_value(task_id, reference, args, kwargs)
-        cases.append(Case(f"draw {number}", args, kwargs, expected))
+        cases.append(Case(f"draw {number}", args, kwargs, expected, arrays=tuple(arrays)))
     for name, wrong in MUTANTS[task_id].wrong.items():
         exposed = any(_run_case(TASKS[task_id], wrong, case).status != PASSED for case in cases)
         assert exposed, f"{SEARCH_DRAWS} draws never expose '{name}'"

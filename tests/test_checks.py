@@ -226,3 +226,51 @@ def test_hints_never_hold_code():
         for text in (task.hint, task.more):
             for code in ("np.", "lambda", "sorted(", "torch.", "F.", "range(", " = ", "[:,"):
                 assert code not in text, (task.task_id, code)
+
+
+def test_nested_arrays_and_tensors_compare_as_the_lists_they_hold():
+    expected = [[1.0, 2.0], 3.0]
+    assert compare_exact(expected, (np.array([1.0, 2.0]), np.float64(3.0))) is None
+    assert compare_exact(expected, (torch.tensor([1.0, 2.0]), torch.tensor(3.0))) is None
+
+
+def test_a_nested_difference_names_the_entry_and_a_wrapped_number():
+    problem = compare_exact([[0.5, 1.0, 2.0], 3.0], ([0.5, 1.0, 2.5], 3.0))
+    assert problem == "item 0[2] differs: expected 2.0, got 2.5"
+    problem = compare_exact([[0.5], 3.0], ([0.5], np.array([3.0])))
+    assert "should be a single number" in problem and "wrapped in an array" in problem
+
+
+def test_positions_must_be_whole_numbers():
+    expected = [[0, 1], [2, 0], [0.5, 1.5]]
+    assert checks.compare_index_lists(expected, ([0, 1], [2, 0], [0.5, 1.5])) is None
+    assert checks.compare_index_lists(expected, (np.array([0, 1]), np.array([2, 0]),
+                                                 np.array([0.5, 1.5]))) is None
+    problem = checks.compare_index_lists(expected, ([0.0, 1.0], [2.0, 0.0], [0.5, 1.5]))
+    assert "whole numbers" in problem
+    assert checks.compare_index_lists([[], [], []], ([], [], [])) is None
+
+
+def test_a_case_can_pass_arrays_and_an_array_changed_in_place_is_caught(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "06.json").write_text(json.dumps({"06.adagrad_step": [
+        {"name": "arrays", "args": [[1.0], [0.5], [1.0], 0.1], "arrays": [0, 1, 2],
+         "expected": [[1.0 - 0.1 * 0.5 / 1.25 ** 0.5], [1.25]]}]}))
+
+    def in_place(parameters, gradients, sums, lr):
+        sums += gradients ** 2
+        parameters -= lr * gradients / np.sqrt(sums)
+        return parameters, sums
+
+    def pure(parameters, gradients, sums, lr):
+        new_sums = sums + gradients ** 2
+        return parameters - lr * gradients / np.sqrt(new_sums), new_sums
+
+    hidden = checks.load_cases("06.adagrad_step", hidden_dir=cases)[-1]
+    assert hidden.arrays == (0, 1, 2)
+    assert isinstance(hidden.call_args()[0], np.ndarray)
+    result = run_check("06.adagrad_step", in_place, hidden_dir=cases)
+    assert result.outcomes[-1].status == FAILED
+    assert "changed its input (argument 1, 3)" in result.outcomes[-1].detail
+    assert run_check("06.adagrad_step", pure, hidden_dir=cases).outcomes[-1].status == PASSED

@@ -4,7 +4,7 @@ Declared beside the chapter's public cases, ``06.json``. A task's function name 
 part of its id after the dot; its hints name the concept and never show the solution's code.
 """
 
-from embcourse.checks import compare_exact, register
+from embcourse.checks import compare_exact, compare_index_lists, register
 
 register(
     "06.glove_loss", compare_exact,
@@ -17,14 +17,15 @@ register(
 
 register(
     "06.glove_gradients", compare_exact,
-    "Differentiate f(x) * e**2, where e is the score minus log x: the chain rule gives "
-    "2 f(x) e times the derivative of e.",
-    "The derivative of the dot product with respect to one vector is the other vector; "
-    "with respect to either bias it is 1. f(x) is capped at 1 for counts of x_max or more.",
+    "Write the term as f(x) times the square of an error (the score minus log x); f(x) "
+    "does not depend on the parameters, so differentiate the square with the chain rule.",
+    "Check your derivation numerically: nudge one parameter by a tiny amount and compare the "
+    "change in the term with your gradient, or compare with torch autograd on one example. "
+    "f(x) is capped at 1 for counts of x_max or more.",
 )
 
 register(
-    "06.nonzero_triples", compare_exact,
+    "06.nonzero_triples", compare_index_lists,
     "One triple per non-zero entry: where it is (row, column) and the log of its count; "
     "the zeros are left out, since log 0 is undefined.",
     "Walk the matrix row by row, left to right; keep fractional counts as they are and "

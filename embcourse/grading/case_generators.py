@@ -1,7 +1,7 @@
 """Seeded input generators, one per exercise task, for hidden cases no learner has seen.
 
 ``GENERATORS[task_id](rng)`` returns ``(args, kwargs)`` for one call of the task's
-function, drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is
+function (or ``(args, kwargs, arrays)``, naming the arguments to pass as NumPy arrays), drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is
 unusable (a near-tie that would make the expected answer depend on rounding), and the
 caller draws again. The inputs include the structures that realistic mistakes trip on:
 ties, unknown words in the middle of a window, rare words, vectors whose lengths differ
@@ -260,19 +260,32 @@ def _glove_settings(rng):
     return kwargs
 
 
+def _by_position(rng, args, kwargs):
+    """Sometimes pass x_max and alpha by position, in the signature's order."""
+    if rng.random() < 0.3:
+        return args + [kwargs.get("x_max", 100), kwargs.get("alpha", 0.75)], {}
+    return args, kwargs
+
+
+def _some_arrays(rng, count):
+    return list(range(count)) if rng.random() < 0.4 else []
+
+
 def glove_loss(rng):
     size = int(rng.integers(2, 5))
     counts = _counts(rng, size, size)
     if not counts.any():
         return None
-    return [counts.tolist(), *_glove_model(rng, size, int(rng.integers(1, 4)))], _glove_settings(rng)
+    args = [counts.tolist(), *_glove_model(rng, size, int(rng.integers(1, 4)))]
+    return (*_by_position(rng, args, _glove_settings(rng)), _some_arrays(rng, 5))
 
 
 def glove_gradients(rng):
     dim = int(rng.integers(1, 4))
     w, w_context, b, b_context = _glove_model(rng, 1, dim)
     count = float(rng.choice([1, 2, 0.5, 7, 40, 100, 250]))
-    return [w[0], w_context[0], b[0], b_context[0], count], _glove_settings(rng)
+    args = [w[0], w_context[0], b[0], b_context[0], count]
+    return (*_by_position(rng, args, _glove_settings(rng)), _some_arrays(rng, 2))
 
 
 def adagrad_step(rng):
@@ -280,12 +293,13 @@ def adagrad_step(rng):
     parameters = (rng.normal(size=shape)).round(2)
     gradients = (rng.normal(size=shape) * rng.choice([0.1, 1.0, 20.0])).round(2)
     sums = rng.choice([0.01, 1.0, 4.0, 100.0], size=shape)
-    return [parameters.tolist(), gradients.tolist(), sums.tolist(),
-            float(rng.choice([0.05, 0.2, 1.0]))], {}
+    return ([parameters.tolist(), gradients.tolist(), sums.tolist(),
+             float(rng.choice([0.05, 0.2, 1.0]))], {}, _some_arrays(rng, 3))
 
 
 def nonzero_triples(rng):
-    return [_counts(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5))).tolist()], {}
+    counts = _counts(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5))).tolist()
+    return [counts], {}, _some_arrays(rng, 1)
 
 
 GENERATORS: dict[str, Callable] = {
@@ -305,10 +319,13 @@ GENERATORS: dict[str, Callable] = {
 }
 
 
-def draw(task_id: str, rng: np.random.Generator, attempts: int = 1000) -> tuple[list, dict]:
-    """One usable input for ``task_id`` (drawing again past unusable ones)."""
+def draw(task_id: str, rng: np.random.Generator, attempts: int = 1000) -> tuple[list, dict, list]:
+    """One usable input for ``task_id`` (drawing again past unusable ones): the arguments,
+    the keyword arguments, and the positions of the arguments to pass as NumPy arrays
+    (a generator may return that third item; most do not)."""
     for _ in range(attempts):
         drawn = GENERATORS[task_id](rng)
         if drawn is not None:
-            return drawn
+            args, kwargs, *arrays = drawn
+            return args, kwargs, list(arrays[0]) if arrays else []
     raise RuntimeError(f"the generator of {task_id} found no usable input in {attempts} draws")

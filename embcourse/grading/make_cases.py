@@ -82,10 +82,12 @@ def make_cases(seed: int, per_task: int = 6) -> dict[str, dict]:
         function = solutions[TASKS[task_id].function_name]
         cases = []
         for number in range(1, per_task + 1):
-            args, kwargs = draw(task_id, rng)
+            args, kwargs, arrays = draw(task_id, rng)
             case = {"name": f"generated {number}", "args": args}
             if kwargs:
                 case["kwargs"] = kwargs
+            if arrays:
+                case["arrays"] = arrays
             case["expected"] = expected_value(task_id, function, args, kwargs)
             cases.append(case)
         tables.setdefault(chapter, {})[task_id] = cases

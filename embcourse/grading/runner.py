@@ -131,7 +131,8 @@ class Grading:
         seconds = limits.task_seconds(len(cases))
         if not self.session.alive() and not self.recover(time.monotonic() + limits.notebook_seconds):
             return [CaseOutcome(case, FAILED, "not graded: the kernel had stopped") for case in cases]
-        payload = json.dumps([{"args": case.args, "kwargs": case.kwargs} for case in cases])
+        payload = json.dumps([{"args": case.args, "kwargs": case.kwargs, "arrays": list(case.arrays)}
+                              for case in cases])
         code = (IN_KERNEL_SOURCE + "\n_embcourse_result = _embcourse_grade_task("
                 f"{task.function_name!r}, {payload!r}, {limits.case_seconds}, {SEED})\n")
         reply = self.session.execute(code, seconds, {"result": "_embcourse_result"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -84,6 +83,16 @@ def loss_mean(*args, **kwargs):
 
 def loss_with_zeros(*args, **kwargs):  # log 0 = -inf, times a weight of 0: nan
     return _loss(*args, **kwargs, include_zeros=True)
+
+
+def loss_settings_swapped(counts, wv, cv, wb, cb, alpha=0.75, x_max=100):
+    return _loss(counts, wv, cv, wb, cb, x_max, alpha)
+
+
+def loss_zeros_patched_in_place(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
+    counts = np.asarray(counts, dtype=float)  # no copy when counts is already an array
+    counts[counts == 0] = 1.0  # "log 1 = 0", but a count of 1 still has a weight
+    return _loss(counts, wv, cv, wb, cb, x_max, alpha)
 
 
 def loss_loops(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
@@ -242,6 +251,17 @@ def triples_above_one(counts):
     return triples_reference(np.where(counts > 1, counts, 0))
 
 
+def triples_float_positions(counts):
+    counts = np.asarray(counts, dtype=float)
+    stacked = np.array([[i, j, np.log(x)] for (i, j), x in np.ndenumerate(counts) if x != 0])
+    stacked = stacked.reshape(-1, 3)
+    return stacked[:, 0], stacked[:, 1], stacked[:, 2]
+
+
+def triples_squeezed(counts):
+    return triples_reference(np.atleast_2d(np.squeeze(np.asarray(counts, dtype=float))))
+
+
 def triples_sparse(counts):
     entries = scipy.sparse.coo_matrix(np.asarray(counts, dtype=float))
     entries.sum_duplicates()  # sorts row-major
@@ -273,7 +293,9 @@ MUTANTS = {
                "log base 10": loss_log10, "log(1 + x)": loss_log1p,
                "matrix transposed": loss_transposed, "biases swapped": loss_biases_swapped,
                "no biases": loss_without_biases, "mean, not sum": loss_mean,
-               "zeros included": loss_with_zeros},
+               "zeros included": loss_with_zeros,
+               "x_max and alpha swapped in the signature": loss_settings_swapped,
+               "zeros patched in the caller's array": loss_zeros_patched_in_place},
         right={"reference": loss_reference, "loops": loss_loops, "torch": loss_torch,
                "scipy.sparse": loss_sparse}),
     "06.glove_gradients": Mutants(
@@ -290,7 +312,9 @@ MUTANTS = {
                "counts, not logs": triples_raw_counts, "upper triangle only": triples_upper_triangle,
                "diagonal left out": triples_without_diagonal,
                "counts truncated to integers": triples_integer_counts,
-               "counts of 1 left out": triples_above_one},
+               "counts of 1 left out": triples_above_one,
+               "positions as floats": triples_float_positions,
+               "a single row squeezed into a column": triples_squeezed},
         right={"reference": triples_reference, "scipy.sparse": triples_sparse,
                "loops": triples_loops, "torch": triples_torch}),
 }
@@ -351,6 +375,14 @@ def adagrad_in_place(parameters, gradients, sums, lr):
     return parameters, sums
 
 
+def adagrad_numpy_in_place(parameters, gradients, sums, lr):
+    parameters, sums = np.asarray(parameters, dtype=float), np.asarray(sums, dtype=float)
+    gradients = np.asarray(gradients, dtype=float)
+    sums += gradients ** 2
+    parameters -= lr * gradients / np.sqrt(sums)
+    return parameters, sums
+
+
 def adagrad_torch(parameters, gradients, sums, lr):
     parameter = torch.tensor(parameters, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.Adagrad([parameter], lr=lr, eps=0.0)
@@ -362,7 +394,9 @@ def adagrad_torch(parameters, gradients, sums, lr):
 
 
 def adagrad_copy_then_loop(parameters, gradients, sums, lr):
-    parameters, sums = copy.deepcopy(parameters), copy.deepcopy(sums)
+    # plain nested lists first: a copy, and the same loops for lists and arrays
+    parameters, gradients, sums = (np.asarray(value, dtype=float).tolist()
+                                   for value in (parameters, gradients, sums))
     return adagrad_in_place(parameters, gradients, sums, lr)
 
 
@@ -378,6 +412,7 @@ MUTANTS["06.adagrad_step"] = Mutants(
            "learning rate left out": adagrad_no_learning_rate,
            "old sums returned": adagrad_old_sums_returned,
            "one sum for all parameters": adagrad_global_sum,
-           "arguments changed in place": adagrad_in_place},
+           "arguments changed in place": adagrad_in_place,
+           "NumPy arrays changed in place": adagrad_numpy_in_place},
     right={"reference": adagrad_reference, "torch.optim.Adagrad": adagrad_torch,
            "copy, then loops": adagrad_copy_then_loop, "torch rsqrt": adagrad_rsqrt})
