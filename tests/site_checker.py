@@ -4,7 +4,9 @@ check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens
 page with Debian's Chromium through Playwright, and returns a list of problems (empty
 when all is well): console errors, images that did not load, math left untypeset,
 dropdowns that do not open, headings out of order, images without alt text, internal
-links or anchors that do not resolve, and a search for "skip-gram" that finds nothing. It saves a full-page screenshot of each page.
+links or anchors that do not resolve, a search for "skip-gram" that finds nothing, and a
+page that scrolls sideways at a phone's width (390 px). It saves a full-page screenshot of
+each page, and a phone-width one.
 """
 
 from __future__ import annotations
@@ -18,6 +20,26 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+
+# The elements wider than the window that are not inside something that scrolls on its
+# own (a code block or output scrolls; the page must not).
+WIDER_THAN_PHONE = """() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  const inScroller = el => {
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll('main *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1 && !inScroller(el)
+                  && el.children.length === 0)
+    .slice(0, 3).map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
+}"""
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -112,6 +134,19 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                     page.goto(target, wait_until="domcontentloaded")
                     if not page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment):
                         problems.append(f"broken anchor: {urlsplit(link).path}#{fragment}")
+            phone = browser.new_page(viewport=PHONE)
+            for path in pages:  # a phone's width: nothing may widen the page
+                phone.goto(base + path, wait_until="load")
+                phone.evaluate("() => window.MathJax && MathJax.startup.promise")
+                wide = phone.evaluate(WIDER_THAN_PHONE)
+                if wide or phone.evaluate("() => document.documentElement.scrollWidth"
+                                          " > window.innerWidth + 1"):
+                    problems.append(f"{path}: scrolls sideways at {PHONE['width']} px"
+                                    f" ({'; '.join(wide) or 'an element outside main'})")
+                if screenshots is not None:
+                    phone.screenshot(path=str(screenshots / ("phone_" + path.replace("/", "_")
+                                                             + ".png")), full_page=False)
+            phone.close()
             page.goto(urljoin(base, "search.html?q=skip-gram"), wait_until="load")
             try:
                 page.wait_for_selector("#search-results li", timeout=15_000)

@@ -59,3 +59,15 @@ def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
     problems = check_site(broken, ["book/01_one_hot.html"])
     assert any("image did not load" in p and image.name in p for p in problems), problems
     assert any("broken link: /book/02_no_such_page.html" in p for p in problems), problems
+
+
+def test_a_page_that_scrolls_sideways_on_a_phone_is_caught(site, tmp_path):
+    wide = tmp_path / "html"
+    shutil.copytree(site, wide)
+    page = wide / "book" / "01_one_hot.html"
+    article = '<article class="bd-article">'
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        article, article + '<p style="width: 700px">far too wide for a phone</p>', 1),
+        encoding="utf-8")
+    problems = check_site(wide, ["book/01_one_hot.html"])
+    assert any("scrolls sideways at 390 px" in p and "far too wide" in p for p in problems), problems
