@@ -4,8 +4,9 @@ check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens
 page with Debian's Chromium through Playwright, and returns a list of problems (empty
 when all is well): console errors, images that did not load, math left untypeset,
 dropdowns that do not open, headings out of order, images without alt text, internal
-links or anchors that do not resolve, a search for "skip-gram" that finds nothing, and a
-page that scrolls sideways at a phone's width (390 px). It saves a full-page screenshot of
+links or anchors that do not resolve, a search for "skip-gram" that finds nothing, the theme's
+empty top bar, and, at a phone's width (390 px), a page that scrolls sideways or a search
+button that does not open search. It saves a full-page screenshot of
 each page, and a phone-width one.
 """
 
@@ -111,6 +112,9 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                     if after > before + 1:
                         problems.append(f"{path}: heading level jumps from h{before} to h{after}")
                         break
+                if page.locator("#pst-header").is_visible():
+                    problems.append(f"{path}: the theme's top bar is shown (it holds only a "
+                                    "second search box; _static/course.css hides it)")
                 for index in range(page.locator("main details").count()):
                     details = page.locator("main details").nth(index)
                     details.locator("summary").first.click()
@@ -146,6 +150,14 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                 if screenshots is not None:
                     phone.screenshot(path=str(screenshots / ("phone_" + path.replace("/", "_")
                                                              + ".png")), full_page=False)
+            search = phone.locator("button.search-button__button:visible")  # on the last page
+            if search.count() == 0:
+                problems.append(f"no search button at {PHONE['width']} px")
+            else:
+                search.first.click()
+                phone.wait_for_timeout(300)
+                if not phone.evaluate("() => document.getElementById('pst-search-dialog')?.open"):
+                    problems.append(f"the search button does not open search at {PHONE['width']} px")
             phone.close()
             page.goto(urljoin(base, "search.html?q=skip-gram"), wait_until="load")
             try:

@@ -61,9 +61,13 @@ def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
     assert any("broken link: /book/02_no_such_page.html" in p for p in problems), problems
 
 
-def test_a_page_that_scrolls_sideways_on_a_phone_is_caught(site, tmp_path):
+def test_a_page_that_scrolls_sideways_on_a_phone_or_shows_the_top_bar_is_caught(site, tmp_path):
     wide = tmp_path / "html"
     shutil.copytree(site, wide)
+    css = wide / "_static" / "course.css"
+    hidden_bar = "#pst-header {\n  display: none;\n}"
+    assert hidden_bar in css.read_text(encoding="utf-8")
+    css.write_text(css.read_text(encoding="utf-8").replace(hidden_bar, ""), encoding="utf-8")
     page = wide / "book" / "01_one_hot.html"
     article = '<article class="bd-article">'
     page.write_text(page.read_text(encoding="utf-8").replace(
@@ -71,3 +75,4 @@ def test_a_page_that_scrolls_sideways_on_a_phone_is_caught(site, tmp_path):
         encoding="utf-8")
     problems = check_site(wide, ["book/01_one_hot.html"])
     assert any("scrolls sideways at 390 px" in p and "far too wide" in p for p in problems), problems
+    assert any("the theme's top bar is shown" in p for p in problems), problems
