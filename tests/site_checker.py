@@ -5,7 +5,7 @@ page with Debian's Chromium through Playwright, and returns a list of problems (
 when all is well): console errors, images that did not load, math left untypeset,
 dropdowns that do not open, headings out of order, images without alt text, internal
 links or anchors that do not resolve, a search for "skip-gram" that finds nothing, the theme's
-empty top bar, and, at a phone's width (390 px), a page that scrolls sideways or a search
+empty top bar, a missing meta description, and, at a phone's width (390 px), a page that scrolls sideways or a search
 button that does not open search. It saves a full-page screenshot of
 each page, and a phone-width one.
 """
@@ -112,6 +112,10 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                     if after > before + 1:
                         problems.append(f"{path}: heading level jumps from h{before} to h{after}")
                         break
+                if not page.evaluate("() => (document.querySelector('meta[name=description]')"
+                                     "?.content || '').length > 50"):
+                    problems.append(f"{path}: no meta description (search engines and link "
+                                    "previews show one)")
                 if page.locator("#pst-header").is_visible():
                     problems.append(f"{path}: the theme's top bar is shown (it holds only a "
                                     "second search box; _static/course.css hides it)")
