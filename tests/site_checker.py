@@ -132,16 +132,22 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                                           ".map(a => a.href)"):
                     if href.startswith(base):
                         links.add(href)
-            for link in sorted(links):  # crawl every internal link once
+            fragments: dict[str, list[str]] = {}
+            for link in sorted(links):  # every internal link once; anchors grouped by page
                 target, _, fragment = link.partition("#")
+                fragments.setdefault(target, [])
+                if fragment and target.endswith(".html"):
+                    fragments[target].append(fragment)
+            for target, wanted in fragments.items():
                 response = page.request.get(target)
                 if response.status != 200:
-                    problems.append(f"broken link: {urlsplit(link).path} (HTTP {response.status})")
+                    problems.append(f"broken link: {urlsplit(target).path} (HTTP {response.status})")
                     continue
-                if fragment and target.endswith(".html"):
+                if wanted:  # open the page once and look for all its anchors
                     page.goto(target, wait_until="domcontentloaded")
-                    if not page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment):
-                        problems.append(f"broken anchor: {urlsplit(link).path}#{fragment}")
+                    missing = page.evaluate("fs => fs.filter(f => !document.getElementById("
+                                            "decodeURIComponent(f)))", wanted)
+                    problems += [f"broken anchor: {urlsplit(target).path}#{f}" for f in missing]
             phone = browser.new_page(viewport=PHONE)
             for path in pages:  # a phone's width: nothing may widen the page
                 phone.goto(base + path, wait_until="load")

@@ -55,8 +55,12 @@ def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
     image.unlink()
     page = broken / "book" / "01_one_hot.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
-        'href="02_dense_embeddings.html"', 'href="02_no_such_page.html"'), encoding="utf-8")
+        'href="02_dense_embeddings.html"', 'href="02_no_such_page.html"').replace(
+        'href="04_pretrained_similarity.html"',
+        'href="04_pretrained_similarity.html#no-such-anchor"'), encoding="utf-8")
     problems = check_site(broken, ["book/01_one_hot.html"])
+    assert any("broken anchor: /book/04_pretrained_similarity.html#no-such-anchor" in p
+               for p in problems), problems
     assert any("image did not load" in p and image.name in p for p in problems), problems
     assert any("broken link: /book/02_no_such_page.html" in p for p in problems), problems
 
