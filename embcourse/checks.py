@@ -216,12 +216,7 @@ def _values_equal(want: Any, have: Any) -> bool:
     """Equality for JSON-like values: numpy scalars count as Python ones, numbers match
     to within 1e-6 (so float32 arithmetic passes), tuples, NumPy arrays and torch tensors
     compare as lists, at any depth."""
-    if hasattr(have, "detach"):  # a torch tensor
-        have = have.detach().cpu().numpy()
-    if isinstance(have, np.ndarray):
-        have = have.tolist()
-    if isinstance(have, np.generic):
-        have = have.item()
+    have = _plain(have)
     if isinstance(want, bool) or isinstance(have, bool):
         return type(want) is type(have) and want == have
     if isinstance(want, (int, float)) and isinstance(have, (int, float)):

@@ -4,10 +4,10 @@ check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens
 page with Debian's Chromium through Playwright, and returns a list of problems (empty
 when all is well): console errors, images that did not load, math left untypeset,
 dropdowns that do not open, headings out of order, images without alt text, internal
-links or anchors that do not resolve, a search for "skip-gram" that finds nothing, the theme's
-empty top bar, a missing meta description, and, at a phone's width (390 px), a page that scrolls sideways or a search
-button that does not open search. It saves a full-page screenshot of
-each page, and a phone-width one.
+links or anchors that do not resolve, a search for "skip-gram" that finds nothing, the
+theme's empty top bar, a missing meta description, and, at a phone's width (390 px), a
+page that scrolls sideways or a search button that does not open search. It saves a
+full-page screenshot of each page, and a phone-width one.
 """
 
 from __future__ import annotations

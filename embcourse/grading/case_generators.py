@@ -1,9 +1,10 @@
 """Seeded input generators, one per exercise task, for hidden cases no learner has seen.
 
 ``GENERATORS[task_id](rng)`` returns ``(args, kwargs)`` for one call of the task's
-function (or ``(args, kwargs, arrays)``, naming the arguments to pass as NumPy arrays), drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is
-unusable (a near-tie that would make the expected answer depend on rounding), and the
-caller draws again. The inputs include the structures that realistic mistakes trip on:
+function (or ``(args, kwargs, arrays)``, naming the arguments to pass as NumPy arrays),
+drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is unusable
+(a near-tie that would make the expected answer depend on rounding), and the caller draws
+again. The inputs include the structures that realistic mistakes trip on:
 ties, unknown words in the middle of a window, rare words, vectors whose lengths differ
 widely, matrices that are not symmetric, all-zero rows, sizes above 2**31.
 
@@ -241,8 +242,7 @@ def neighbours_through_table(rng):
 
 def _counts(rng, rows, cols):
     """A sparse-ish count matrix: zeros, ones, fractions and counts above x_max."""
-    values = rng.choice([0, 0, 0, 1, 1, 2, 0.5, 7, 40, 250], size=(rows, cols)).astype(float)
-    return values
+    return rng.choice([0, 0, 0, 1, 1, 2, 0.5, 7, 40, 250], size=(rows, cols)).astype(float)
 
 
 def _glove_model(rng, size, dim):
