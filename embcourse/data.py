@@ -17,15 +17,20 @@ def repo_root() -> Path:
 
 
 def data_dir() -> Path:
-    """Return the course's ``data/`` folder, with a clear error if it is missing."""
-    folder = repo_root() / "data"
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"The course data folder {folder} is missing. embcourse must be installed "
-            "from a checkout of the course ('pip install -e .' at its root, which "
-            "'make test' and 'make book' do for you)."
-        )
-    return folder
+    """Return the course's data folder, with a clear error if it is missing.
+
+    An installed wheel carries it inside the package (``embcourse/data/``, see
+    ``setup.py``); a checkout has it at its root (``data/``).
+    """
+    for folder in (Path(__file__).resolve().parent / "data", repo_root() / "data"):
+        if (folder / "corpus").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"The course data folder is missing: neither {folder} nor the package's own "
+        "data/ exists. Install embcourse from a checkout of the course ('pip install -e "
+        ".' at its root, which 'make test' and 'make book' do for you) or from a wheel "
+        "built there ('pip wheel --no-deps .')."
+    )
 
 
 def load_text(name: str) -> str:
