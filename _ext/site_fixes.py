@@ -9,8 +9,10 @@ On a reader's first visit, pydata-sphinx-theme finds no saved colour mode and lo
 would fall back to ("auto") before its script runs keeps the console clean.
 """
 
-FIRST_VISIT_MODE = ('if (!document.documentElement.dataset.mode) '
-                    '{ document.documentElement.dataset.mode = "auto"; }')
+FIRST_VISIT_MODE = (
+    "if (!document.documentElement.dataset.mode) "
+    '{ document.documentElement.dataset.mode = "auto"; }'
+)
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):

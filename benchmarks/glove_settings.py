@@ -25,7 +25,7 @@ from embcourse.progress import NO_PROGRESS_ENV
 
 os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
-from train_throughput import notebook_code  # noqa: E402
+from train_throughput import notebook_code
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "book" / "06_glove.ipynb"
@@ -37,7 +37,9 @@ CHECKPOINTS = [5, 10]
 
 def main() -> None:
     code = notebook_code(NOTEBOOK)
-    cooc = code["cooccurrence_matrix"](code["token_ids"], code["sentence_of"], len(code["vocab"]))
+    cooc = code["cooccurrence_matrix"](
+        code["token_ids"], code["sentence_of"], len(code["vocab"])
+    )
     dev, _test, _ = code["development_pairs"]()
     runs = []
     for x_max in X_MAX:
@@ -48,22 +50,45 @@ def main() -> None:
             def score(epoch, model, development=development):
                 if epoch in CHECKPOINTS:
                     vectors = code["as_keyed_vectors"](model.vectors())
-                    development[str(epoch)] = round(float(code["spearman_on"](vectors, dev)), 4)
+                    development[str(epoch)] = round(
+                        float(code["spearman_on"](vectors, dev)), 4
+                    )
 
             started = time.perf_counter()
-            code["train_glove"](triples, len(code["vocab"]), dim=100, epochs=max(CHECKPOINTS),
-                                lr=lr, after_epoch=score)
+            code["train_glove"](
+                triples,
+                len(code["vocab"]),
+                dim=100,
+                epochs=max(CHECKPOINTS),
+                lr=lr,
+                after_epoch=score,
+            )
             runs.append({"x_max": x_max, "lr": lr, "development": development})
-            print(f"x_max {x_max:>3}  lr {lr:<5} development {development}  "
-                  f"({time.perf_counter() - started:.0f} s)", flush=True)
-    best = max(((run, epochs) for run in runs for epochs in run["development"]),
-               key=lambda pair: pair[0]["development"][pair[1]])
+            print(
+                f"x_max {x_max:>3}  lr {lr:<5} development {development}  "
+                f"({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
+    best = max(
+        ((run, epochs) for run in runs for epochs in run["development"]),
+        key=lambda pair: pair[0]["development"][pair[1]],
+    )
     chosen = {"x_max": best[0]["x_max"], "lr": best[0]["lr"], "epochs": int(best[1])}
     print("chosen:", chosen)
-    OUTPUT.write_text(json.dumps({
-        "what": "development-half WordSim353 Spearman of chapter 6's GloVe, d = 100, seed 0",
-        "measured": date.today().isoformat(), "machine": platform.machine(),
-        "development_pairs": len(dev), "runs": runs, "chosen": chosen}, indent=1) + "\n")
+    OUTPUT.write_text(
+        json.dumps(
+            {
+                "what": "development-half WordSim353 Spearman of chapter 6's GloVe, d = 100, seed 0",
+                "measured": date.today().isoformat(),
+                "machine": platform.machine(),
+                "development_pairs": len(dev),
+                "runs": runs,
+                "chosen": chosen,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ from embcourse.progress import NO_PROGRESS_ENV
 
 os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
-import torch  # noqa: E402
-from train_throughput import notebook_code  # noqa: E402
+import torch
+from train_throughput import notebook_code
 
-from embcourse.data import benchmark_path  # noqa: E402
+from embcourse.data import benchmark_path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "book" / "06_glove.ipynb"
@@ -39,23 +39,33 @@ def main() -> None:
     epochs = parser.parse_args().epochs
     code = notebook_code(NOTEBOOK)
     vocab = code["vocab"]
-    cooc = code["cooccurrence_matrix"](code["token_ids"], code["sentence_of"], len(vocab))
+    cooc = code["cooccurrence_matrix"](
+        code["token_ids"], code["sentence_of"], len(vocab)
+    )
     triples = code["training_triples"](cooc, x_max=chosen["x_max"])
-    print(f"GloVe, d = 100, x_max {chosen['x_max']}, lr {chosen['lr']}, {epochs} epochs, "
-          f"{cooc.nnz:,} non-zeros, {os.cpu_count()} cores")
-    print(f"{'threads':>7}{'wall s':>8}{'CPU s':>8}{'non-zeros/s':>13}{'per CPU-s':>11}"
-          f"{'WordSim353':>11}")
+    print(
+        f"GloVe, d = 100, x_max {chosen['x_max']}, lr {chosen['lr']}, {epochs} epochs, "
+        f"{cooc.nnz:,} non-zeros, {os.cpu_count()} cores"
+    )
+    print(
+        f"{'threads':>7}{'wall s':>8}{'CPU s':>8}{'non-zeros/s':>13}{'per CPU-s':>11}"
+        f"{'WordSim353':>11}"
+    )
     for threads in [1, 2]:
         torch.set_num_threads(threads)
         started, cpu_started = time.perf_counter(), time.process_time()
-        model, _ = code["train_glove"](triples, len(vocab), dim=100, epochs=epochs,
-                                       lr=chosen["lr"])
+        model, _ = code["train_glove"](
+            triples, len(vocab), dim=100, epochs=epochs, lr=chosen["lr"]
+        )
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         vectors = code["as_keyed_vectors"](model.vectors())
         wordsim = vectors.evaluate_word_pairs(benchmark_path("wordsim353"))[1].statistic
         entries = cooc.nnz * epochs
-        print(f"{threads:>7}{wall:>8.1f}{cpu:>8.1f}{entries / wall:>13,.0f}"
-              f"{entries / cpu:>11,.0f}{wordsim:>11.3f}", flush=True)
+        print(
+            f"{threads:>7}{wall:>8.1f}{cpu:>8.1f}{entries / wall:>13,.0f}"
+            f"{entries / cpu:>11,.0f}{wordsim:>11.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -35,11 +35,19 @@ OUTPUT = Path(__file__).resolve().parent / "results" / "hyperparameter_sweep.jso
 
 def train_and_score(corpus, settings: dict) -> dict:
     started = time.perf_counter()
-    model = Word2Vec(corpus, sg=int(settings["model"] == "skip-gram"),
-                     vector_size=settings["dim"], window=settings["window"],
-                     negative=settings["negatives"], epochs=settings["epochs"],
-                     alpha=0.025 if settings["model"] == "skip-gram" else 0.05,
-                     min_count=5, sample=1e-3, workers=1, seed=0)
+    model = Word2Vec(
+        corpus,
+        sg=int(settings["model"] == "skip-gram"),
+        vector_size=settings["dim"],
+        window=settings["window"],
+        negative=settings["negatives"],
+        epochs=settings["epochs"],
+        alpha=0.025 if settings["model"] == "skip-gram" else 0.05,
+        min_count=5,
+        sample=1e-3,
+        workers=1,
+        seed=0,
+    )
     seconds = time.perf_counter() - started
     wordsim = model.wv.evaluate_word_pairs(benchmark_path("wordsim353"))[1].statistic
     return {"wordsim353": round(float(wordsim), 4), "seconds": round(seconds, 1)}
@@ -59,12 +67,24 @@ def main() -> None:
             runs[name].append({"value": value, **cache[key]})
             print(name, value, cache[key], flush=True)
     OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(json.dumps({
-        "what": "gensim Word2Vec on the WordNet corpus, one setting changed at a time",
-        "base": BASE, "runs": runs,
-        "measured": {"date": date.today().isoformat(), "python": platform.python_version(),
-                     "machine": platform.machine(), "workers": 1},
-    }, indent=2) + "\n", encoding="utf-8")
+    OUTPUT.write_text(
+        json.dumps(
+            {
+                "what": "gensim Word2Vec on the WordNet corpus, one setting changed at a time",
+                "base": BASE,
+                "runs": runs,
+                "measured": {
+                    "date": date.today().isoformat(),
+                    "python": platform.python_version(),
+                    "machine": platform.machine(),
+                    "workers": 1,
+                },
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUTPUT}")
 
 

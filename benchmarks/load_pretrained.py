@@ -45,20 +45,29 @@ print(json.dumps({"imports": imported - started, "load": loaded - imported, "fir
 
 def measure(kind: str, cache: str) -> dict:
     env = {**os.environ, "EMBCOURSE_CACHE_DIR": cache}
-    result = subprocess.run([sys.executable, "-c", MEASURE, kind], env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, kind],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
-        runs = {"first load (builds the cache)": measure("load", cache),
-                "cached load": measure("load", cache),
-                "cached, via gensim.downloader.load": measure("api", cache)}
+        runs = {
+            "first load (builds the cache)": measure("load", cache),
+            "cached load": measure("load", cache),
+            "cached, via gensim.downloader.load": measure("api", cache),
+        }
     print(f"{'':<36}{'imports':>9}{'load':>9}{'1st query':>11}{'later query':>13}")
     for name, times in runs.items():
-        print(f"{name:<36}{times['imports']:>8.2f}s{times['load']:>8.2f}s{times['first query']:>10.3f}s"
-              f"{times['later query']:>12.4f}s")
+        print(
+            f"{name:<36}{times['imports']:>8.2f}s{times['load']:>8.2f}s{times['first query']:>10.3f}s"
+            f"{times['later query']:>12.4f}s"
+        )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ print(json.dumps({"seconds": min(times), "peak_kib": peak - baseline}))
 
 
 def measure(size: int, batch: int, dim: int, path: str) -> dict:
-    output = subprocess.run([sys.executable, "-c", PATH_CODE, str(size), str(batch), str(dim), path],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", PATH_CODE, str(size), str(batch), str(dim), path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output)
 
 
@@ -49,13 +53,17 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=64, help="embedding dimension")
     args = parser.parse_args()
     print(f"batch of {args.batch} tokens, d = {args.dim}, 1 thread, best of 7")
-    print(f"{'V':>9}{'lookup':>12}{'one-hot':>12}{'ratio':>10}{'lookup peak':>14}{'one-hot peak':>14}")
+    print(
+        f"{'V':>9}{'lookup':>12}{'one-hot':>12}{'ratio':>10}{'lookup peak':>14}{'one-hot peak':>14}"
+    )
     for size in [1_000, 30_000, 400_000]:
         lookup = measure(size, args.batch, args.dim, "lookup")
         one_hot = measure(size, args.batch, args.dim, "one-hot")
-        print(f"{size:>9,}{lookup['seconds'] * 1e3:>10.3f}ms{one_hot['seconds'] * 1e3:>10.3f}ms"
-              f"{one_hot['seconds'] / lookup['seconds']:>9.0f}x"
-              f"{lookup['peak_kib'] / 1024:>11.1f}MiB{one_hot['peak_kib'] / 1024:>11.1f}MiB")
+        print(
+            f"{size:>9,}{lookup['seconds'] * 1e3:>10.3f}ms{one_hot['seconds'] * 1e3:>10.3f}ms"
+            f"{one_hot['seconds'] / lookup['seconds']:>9.0f}x"
+            f"{lookup['peak_kib'] / 1024:>11.1f}MiB{one_hot['peak_kib'] / 1024:>11.1f}MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -39,9 +39,10 @@ import reprlib
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -79,8 +80,10 @@ def compare_exact(expected: Any, got: Any) -> str | None:
         wrong = [key for key in expected if not _values_equal(expected[key], got[key])]
         if wrong:
             key = wrong[0]
-            return (f"{len(wrong)} value(s) differ, e.g. for key {key!r}: "
-                    f"expected {_short(expected[key])}, got {_short(got[key])}")
+            return (
+                f"{len(wrong)} value(s) differ, e.g. for key {key!r}: "
+                f"expected {_short(expected[key])}, got {_short(got[key])}"
+            )
         return None
     if hasattr(got, "detach"):  # a torch tensor counts as the list or number it holds
         got = got.detach().cpu().numpy()
@@ -100,7 +103,11 @@ def compare_exact(expected: Any, got: Any) -> str | None:
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         if isinstance(got, (bool, str)) or not isinstance(got, (int, float, np.number)):
             return f"expected a number, got {type(got).__name__}"
-    return None if _values_equal(expected, got) else f"expected {_short(expected)}, got {_short(got)}"
+    return (
+        None
+        if _values_equal(expected, got)
+        else f"expected {_short(expected)}, got {_short(got)}"
+    )
 
 
 def compare_int(expected: int, got: Any) -> str | None:
@@ -134,13 +141,17 @@ def compare_array(expected: Any, got: Any) -> str | None:
         found = test(have) & ~test(want)
         if found.any():
             where = tuple(int(i) for i in np.argwhere(found)[0])
-            return (f"{int(found.sum())} entries are {name}, the first at index {where}: "
-                    "a division by zero, or the log of 0?")
+            return (
+                f"{int(found.sum())} entries are {name}, the first at index {where}: "
+                "a division by zero, or the log of 0?"
+            )
     wrong = ~np.isclose(have, want, atol=1e-6, rtol=0)
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
-        return (f"{int(wrong.sum())} of {want.size} entries differ; the first at index {where}: "
-                f"expected {want[where]:.6g}, got {have[where]:.6g}")
+        return (
+            f"{int(wrong.sum())} of {want.size} entries differ; the first at index {where}: "
+            f"expected {want[where]:.6g}, got {have[where]:.6g}"
+        )
     return None
 
 
@@ -154,9 +165,14 @@ def compare_index_lists(expected: list, got: Any) -> str | None:
     for index, (want, have) in enumerate(zip(expected, _plain(got))):
         positions = _plain(have)
         if want and all(isinstance(item, int) for item in want):
-            if not all(isinstance(item, int) and not isinstance(item, bool) for item in positions):
-                return (f"item {index} holds positions, which must be whole numbers (int), "
-                        f"got {_short(positions)}: floats cannot index an array")
+            if not all(
+                isinstance(item, int) and not isinstance(item, bool)
+                for item in positions
+            ):
+                return (
+                    f"item {index} holds positions, which must be whole numbers (int), "
+                    f"got {_short(positions)}: floats cannot index an array"
+                )
     return None
 
 
@@ -173,7 +189,9 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
         return f"expected a list of word ids, got {type(got).__name__}"
     if len(got) != expected["count"]:
         return f"expected {expected['count']} negatives, got {len(got)}"
-    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in got):
+    if not all(
+        isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in got
+    ):
         return "expected whole-number word ids"
     if any(not 0 <= int(x) < expected["vocab_size"] for x in got):
         return f"some ids are outside 0..{expected['vocab_size'] - 1}"
@@ -183,8 +201,10 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
     for word, share in expected.get("shares", {}).items():
         seen = sum(int(x) == int(word) for x in got) / len(got)
         if abs(seen - share) > expected["tolerance"]:
-            return (f"word {word} makes up {seen:.3f} of the draws, expected about {share:.3f}: "
-                    "draw from the distribution as given")
+            return (
+                f"word {word} makes up {seen:.3f} of the draws, expected about {share:.3f}: "
+                "draw from the distribution as given"
+            )
     return None
 
 
@@ -204,9 +224,15 @@ def _first_difference(where: str, want: Any, have: Any) -> str:
         for index, (inner_want, inner_have) in enumerate(zip(want, have)):
             if not _values_equal(inner_want, inner_have):
                 return _first_difference(f"{where}[{index}]", inner_want, inner_have)
-    if isinstance(want, (int, float)) and not isinstance(want, bool) and isinstance(have, list):
-        return (f"{where} should be a single number, got a list or array of "
-                f"{len(have)} (a number wrapped in an array?)")
+    if (
+        isinstance(want, (int, float))
+        and not isinstance(want, bool)
+        and isinstance(have, list)
+    ):
+        return (
+            f"{where} should be a single number, got a list or array of "
+            f"{len(have)} (a number wrapped in an array?)"
+        )
     if isinstance(want, list) and not isinstance(have, (list, tuple)):
         return f"{where} should be a list of {len(want)}, got {type(have).__name__} {_short(have)}"
     return f"{where} differs: expected {_short(want)}, got {_short(have)}"
@@ -268,7 +294,9 @@ class Task:
 TASKS: dict[str, Task] = {}
 
 
-def register(task_id: str, compare: Callable[[Any, Any], str | None], hint: str, more: str) -> Task:
+def register(
+    task_id: str, compare: Callable[[Any, Any], str | None], hint: str, more: str
+) -> Task:
     """Add a task to the registry and return it."""
     task = Task(task_id, compare, hint, more)
     TASKS[task_id] = task
@@ -276,12 +304,12 @@ def register(task_id: str, compare: Callable[[Any, Any], str | None], hint: str,
 
 
 # Each chapter declares its tasks beside its public cases, in embcourse/cases/chNN.py.
-import embcourse.cases.ch01  # noqa: E402,F401  chapter 1's tasks
-import embcourse.cases.ch02  # noqa: E402,F401  chapter 2's tasks
-import embcourse.cases.ch03  # noqa: E402,F401  chapter 3's tasks
-import embcourse.cases.ch04  # noqa: E402,F401  chapter 4's tasks
-import embcourse.cases.ch05  # noqa: E402,F401  chapter 5's tasks
-import embcourse.cases.ch06  # noqa: E402,F401  chapter 6's tasks
+import embcourse.cases.ch01
+import embcourse.cases.ch02
+import embcourse.cases.ch03
+import embcourse.cases.ch04
+import embcourse.cases.ch05
+import embcourse.cases.ch06  # noqa: F401  chapter 6's tasks
 
 # --- cases ----------------------------------------------------------------------------
 
@@ -314,7 +342,9 @@ def load_cases(task_id: str, hidden_dir: str | os.PathLike | None = None) -> lis
     """
     chapter = task_id.split(".", 1)[0]
     cases = _read_cases(PUBLIC_CASES_DIR / f"{chapter}.json", task_id, hidden=False)
-    hidden_dir = hidden_dir if hidden_dir is not None else os.environ.get(HIDDEN_CASES_ENV)
+    hidden_dir = (
+        hidden_dir if hidden_dir is not None else os.environ.get(HIDDEN_CASES_ENV)
+    )
     if hidden_dir:
         hidden_file = Path(hidden_dir) / f"{chapter}.json"
         if hidden_file.exists():
@@ -328,19 +358,25 @@ def _read_cases(path: Path, task_id: str, hidden: bool) -> list[Case]:
     except FileNotFoundError:
         return []
     except json.JSONDecodeError as error:
-        raise ValueError(f"The cases file {path} is not valid JSON ({error}). Fix or remove it.") from None
+        raise ValueError(
+            f"The cases file {path} is not valid JSON ({error}). Fix or remove it."
+        ) from None
     cases = []
     for number, raw in enumerate(table.get(task_id, []), start=1):
         if not isinstance(raw, dict) or "expected" not in raw:
-            raise ValueError(f"Case {number} of {task_id} in {path} needs at least an 'expected' field.")
-        cases.append(Case(
-            name=str(raw.get("name", f"case {number}")),
-            args=list(raw.get("args", [])),
-            kwargs=dict(raw.get("kwargs", {})),
-            expected=raw["expected"],
-            hidden=hidden,
-            arrays=tuple(int(position) for position in raw.get("arrays", [])),
-        ))
+            raise ValueError(
+                f"Case {number} of {task_id} in {path} needs at least an 'expected' field."
+            )
+        cases.append(
+            Case(
+                name=str(raw.get("name", f"case {number}")),
+                args=list(raw.get("args", [])),
+                kwargs=dict(raw.get("kwargs", {})),
+                expected=raw["expected"],
+                hidden=hidden,
+                arrays=tuple(int(position) for position in raw.get("arrays", [])),
+            )
+        )
     return cases
 
 
@@ -377,21 +413,32 @@ class CheckResult:
         return len(self.outcomes)
 
 
-def run_check(task_id: str, function: Any, hidden_dir: str | os.PathLike | None = None) -> CheckResult:
+def run_check(
+    task_id: str, function: Any, hidden_dir: str | os.PathLike | None = None
+) -> CheckResult:
     """Run ``function`` on every case of ``task_id`` and return what happened.
 
     Never raises for anything the learner's function does; an unknown ``task_id`` is the
     course's mistake and raises ``KeyError``.
     """
     if task_id not in TASKS:
-        raise KeyError(f"No exercise task {task_id!r}. Known tasks: {', '.join(sorted(TASKS))}.")
+        raise KeyError(
+            f"No exercise task {task_id!r}. Known tasks: {', '.join(sorted(TASKS))}."
+        )
     task = TASKS[task_id]
     if function is None:
-        return CheckResult(task_id, NOT_ATTEMPTED, message=f"{task.function_name} is None.")
+        return CheckResult(
+            task_id, NOT_ATTEMPTED, message=f"{task.function_name} is None."
+        )
     if not callable(function):
-        return CheckResult(task_id, FAILED, message=(
-            f"expected the function {task.function_name}, got a {type(function).__name__}. "
-            f"Pass the function itself: check({task_id!r}, {task.function_name})."))
+        return CheckResult(
+            task_id,
+            FAILED,
+            message=(
+                f"expected the function {task.function_name}, got a {type(function).__name__}. "
+                f"Pass the function itself: check({task_id!r}, {task.function_name})."
+            ),
+        )
     cases = load_cases(task_id, hidden_dir)
     return summarise(task_id, [_run_case(task, function, case) for case in cases])
 
@@ -407,7 +454,10 @@ class _CaseTimeout(BaseException):
 @contextlib.contextmanager
 def _time_limit(seconds: float):
     """Interrupt the code inside after ``seconds`` (main thread on Unix; else no limit)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return
@@ -445,7 +495,9 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
         with _time_limit(CASE_SECONDS), contextlib.redirect_stdout(printed):
             got = function(*args, **kwargs)
     except _CaseTimeout:
-        return CaseOutcome(case, FAILED, f"ran for more than {CASE_SECONDS} s: a loop that never ends?")
+        return CaseOutcome(
+            case, FAILED, f"ran for more than {CASE_SECONDS} s: a loop that never ends?"
+        )
     except NotImplementedError:
         return CaseOutcome(case, NOT_ATTEMPTED)
     except Exception as error:  # the learner's code failed: report, never raise
@@ -456,15 +508,25 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
     finally:
         if printed.getvalue():  # the learner's own prints, shown as they would be
             sys.stdout.write(printed.getvalue())
-    changed = [str(number) for number, (after, before) in enumerate(zip(args, case.call_args()), 1)
-               if not _same(after, before)]
+    changed = [
+        str(number)
+        for number, (after, before) in enumerate(zip(args, case.call_args()), 1)
+        if not _same(after, before)
+    ]
     changed += [key for key in case.kwargs if not _same(kwargs[key], case.kwargs[key])]
     if changed:
-        return CaseOutcome(case, FAILED, f"it changed its input (argument {', '.join(changed)}): "
-                                         "the caller's data must stay as it was; work on a copy")
+        return CaseOutcome(
+            case,
+            FAILED,
+            f"it changed its input (argument {', '.join(changed)}): "
+            "the caller's data must stay as it was; work on a copy",
+        )
     if got is None and printed.getvalue().strip():
-        return CaseOutcome(case, FAILED, "it printed something but returned None: "
-                                         "did you forget `return`?")
+        return CaseOutcome(
+            case,
+            FAILED,
+            "it printed something but returned None: did you forget `return`?",
+        )
     return judge(task, case, got)
 
 
@@ -490,13 +552,17 @@ def _show(value: Any, limit: int = 600) -> str:
     if isinstance(value, np.ndarray):
         if value.size > 64:
             return f"an array of shape {value.shape}, dtype {value.dtype}"
-        text = " ".join(np.array2string(value, precision=6, separator=", ", threshold=64).split())
+        text = " ".join(
+            np.array2string(value, precision=6, separator=", ", threshold=64).split()
+        )
         return f"{text} (shape {value.shape}, dtype {value.dtype})"
     text = _short(value, limit)
     return f"{text} ({type(value).__name__})"
 
 
-def summarise(task_id: str, outcomes: list[CaseOutcome], message: str = "") -> CheckResult:
+def summarise(
+    task_id: str, outcomes: list[CaseOutcome], message: str = ""
+) -> CheckResult:
     """The task's status from its case outcomes: passed, not attempted, or failed."""
     if outcomes and all(outcome.status == NOT_ATTEMPTED for outcome in outcomes):
         status = NOT_ATTEMPTED
@@ -517,19 +583,25 @@ def format_result(result: CheckResult, more: bool = False) -> str:
     if result.status == PASSED:
         return f"[passed] {result.task_id}: {name} passes all {result.total} cases."
     if result.status == NOT_ATTEMPTED:
-        return (f"[not attempted yet] {result.task_id}: {name} returns None, as the stub "
-                "handed out does. Write your code in the cell above (ending with `return`), "
-                "run that cell, then run this check again.")
+        return (
+            f"[not attempted yet] {result.task_id}: {name} returns None, as the stub "
+            "handed out does. Write your code in the cell above (ending with `return`), "
+            "run that cell, then run this check again."
+        )
     if not result.outcomes:
         return f"[failed] {result.task_id}: {result.message}"
-    lines = [f"[failed] {result.task_id}: {name} passes {result.passed} of {result.total} cases."]
+    lines = [
+        f"[failed] {result.task_id}: {name} passes {result.passed} of {result.total} cases."
+    ]
     shown_public = False
     for outcome in result.outcomes:
         case = outcome.case
         if outcome.status == PASSED or (shown_public and not case.hidden):
             continue  # one public case in full is enough to act on
         if case.hidden:  # its name only: never its inputs or expected value
-            lines.append(f"  hidden case '{case.name}': {outcome.detail or 'returned None'}.")
+            lines.append(
+                f"  hidden case '{case.name}': {outcome.detail or 'returned None'}."
+            )
             continue
         lines.append(f"  case '{case.name}':")
         lines.append(f"    called:   {name}({_format_call(case)})")
@@ -565,7 +637,9 @@ def check(task_id: str, function: Any) -> None:
     that feedback.
     """
     result = run_check(task_id, function)
-    failure = tuple((o.case.name, o.detail) for o in result.outcomes if o.status != PASSED)
+    failure = tuple(
+        (o.case.name, o.detail) for o in result.outcomes if o.status != PASSED
+    )
     again = result.status == FAILED and _LAST_FAILURE.get(task_id) == failure
     _LAST_FAILURE[task_id] = failure
     print(format_result(result, more=again))

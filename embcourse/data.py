@@ -64,7 +64,11 @@ class ShippedCorpus:
                 yield line.split()
 
     def __repr__(self) -> str:
-        limit = "" if self.max_sentences is None else f", max_sentences={self.max_sentences}"
+        limit = (
+            ""
+            if self.max_sentences is None
+            else f", max_sentences={self.max_sentences}"
+        )
         return f"ShippedCorpus({self.path.name!r}{limit})"
 
 
@@ -78,14 +82,15 @@ def load_corpus(max_sentences: int | None = None) -> ShippedCorpus:
     if not path.is_file():
         raise FileNotFoundError(
             f"The corpus file {path} is missing. It ships with the course; restore it with "
-            f"'git checkout -- data/corpus', or rebuild it: python scripts/build_wordnet_corpus.py")
+            f"'git checkout -- data/corpus', or rebuild it: python scripts/build_wordnet_corpus.py"
+        )
     return ShippedCorpus(path, max_sentences)
 
 
 #: Evaluation sets that gensim ships in gensim/test/test_data, by short name.
 BENCHMARKS = {
-    "wordsim353": "wordsim353.tsv",      # word pairs with human relatedness scores
-    "simlex999": "simlex999.txt",        # word pairs with human similarity scores
+    "wordsim353": "wordsim353.tsv",  # word pairs with human relatedness scores
+    "simlex999": "simlex999.txt",  # word pairs with human similarity scores
     "google_analogies": "questions-words.txt",  # Mikolov et al.'s analogy questions
 }
 
@@ -93,7 +98,9 @@ BENCHMARKS = {
 def benchmark_path(name: str) -> str:
     """Return the path of one of :data:`BENCHMARKS`, ready for gensim's evaluate_* methods."""
     if name not in BENCHMARKS:
-        raise KeyError(f"No benchmark called {name!r}. Benchmarks: {', '.join(BENCHMARKS)}.")
+        raise KeyError(
+            f"No benchmark called {name!r}. Benchmarks: {', '.join(BENCHMARKS)}."
+        )
     from gensim.test.utils import datapath
 
     return datapath(BENCHMARKS[name])

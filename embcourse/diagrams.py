@@ -8,18 +8,44 @@ _INPUT, _OUTPUT, _PLAIN = "#cfe2f3", "#fce5cd", "#f3f3f3"
 
 
 def _box(ax, x, y, text, colour=_PLAIN):
-    return ax.text(x, y, text, ha="center", va="center", fontsize=9.5,
-                   bbox=dict(boxstyle="round,pad=0.35", facecolor=colour, edgecolor="0.35"))
+    return ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=9.5,
+        bbox=dict(boxstyle="round,pad=0.35", facecolor=colour, edgecolor="0.35"),
+    )
 
 
 def _arrow(ax, source, target, label=None):
     """An arrow from one box's edge to another's (the boxes are Text artists)."""
-    ax.annotate("", xy=(0.5, 0.5), xycoords=target, xytext=(0.5, 0.5), textcoords=source,
-                arrowprops=dict(arrowstyle="->", color="0.3", shrinkA=3, shrinkB=3,
-                                patchA=source.get_bbox_patch(), patchB=target.get_bbox_patch()))
+    ax.annotate(
+        "",
+        xy=(0.5, 0.5),
+        xycoords=target,
+        xytext=(0.5, 0.5),
+        textcoords=source,
+        arrowprops=dict(
+            arrowstyle="->",
+            color="0.3",
+            shrinkA=3,
+            shrinkB=3,
+            patchA=source.get_bbox_patch(),
+            patchB=target.get_bbox_patch(),
+        ),
+    )
     if label:
         (x0, y0), (x1, y1) = source.get_position(), target.get_position()
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.3, label, ha="center", fontsize=8.5, color="0.25")
+        ax.text(
+            (x0 + x1) / 2,
+            (y0 + y1) / 2 + 0.3,
+            label,
+            ha="center",
+            fontsize=8.5,
+            color="0.25",
+        )
 
 
 def word2vec_architectures():
@@ -34,33 +60,59 @@ def word2vec_architectures():
     ax.set_title("Skip-Gram: the centre word predicts each context word", fontsize=11)
     centre = _box(ax, 1.2, 3, "centre word\n$w_t$ (an id)")
     row = _box(ax, 4.0, 3, "input table:\nrow $\\mathbf{v}_{w_t}$", _INPUT)
-    context = _box(ax, 7.8, 4.9, "output row $\\mathbf{u}_o$\nof a context word $o$", _OUTPUT)
+    context = _box(
+        ax, 7.8, 4.9, "output row $\\mathbf{u}_o$\nof a context word $o$", _OUTPUT
+    )
     noise = _box(ax, 7.8, 1.1, "output rows of\n$k$ noise words $n_i$", _OUTPUT)
     _arrow(ax, centre, row, "look up")
     _arrow(ax, row, context)
     _arrow(ax, row, noise)
-    ax.text(7.8, 3.0, "$\\sigma(\\mathbf{u}_o^\\top \\mathbf{v}_{w_t})$ → 1\n"
-            "$\\sigma(\\mathbf{u}_{n_i}^\\top \\mathbf{v}_{w_t})$ → 0", ha="center", va="center",
-            fontsize=9.5)
+    ax.text(
+        7.8,
+        3.0,
+        "$\\sigma(\\mathbf{u}_o^\\top \\mathbf{v}_{w_t})$ → 1\n"
+        "$\\sigma(\\mathbf{u}_{n_i}^\\top \\mathbf{v}_{w_t})$ → 0",
+        ha="center",
+        va="center",
+        fontsize=9.5,
+    )
 
     ax = axes[1]
     ax.set_title("CBOW: the averaged context predicts the centre word", fontsize=11)
     mean = _box(ax, 5.3, 3, "mean\n$\\mathbf{h}_t$")
-    for y, name in [(5.2, "$w_{t-2}$"), (3.8, "$w_{t-1}$"), (2.2, "$w_{t+1}$"), (0.8, "$w_{t+2}$")]:
+    for y, name in [
+        (5.2, "$w_{t-2}$"),
+        (3.8, "$w_{t-1}$"),
+        (2.2, "$w_{t+1}$"),
+        (0.8, "$w_{t+2}$"),
+    ]:
         word = _box(ax, 0.9, y, f"context {name}")
         row = _box(ax, 3.1, y, "input row", _INPUT)
         _arrow(ax, word, row)
         _arrow(ax, row, mean)
-    centre = _box(ax, 8.5, 4.9, "output row $\\mathbf{u}_{w_t}$\nof the centre word", _OUTPUT)
+    centre = _box(
+        ax, 8.5, 4.9, "output row $\\mathbf{u}_{w_t}$\nof the centre word", _OUTPUT
+    )
     noise = _box(ax, 8.5, 1.1, "output rows of\n$k$ noise words", _OUTPUT)
     _arrow(ax, mean, centre)
     _arrow(ax, mean, noise)
-    ax.text(8.5, 3.0, "$\\sigma(\\mathbf{u}_{w_t}^\\top \\mathbf{h}_t)$ → 1\n"
-            "$\\sigma(\\mathbf{u}_{n_i}^\\top \\mathbf{h}_t)$ → 0", ha="center", va="center",
-            fontsize=9.5)
+    ax.text(
+        8.5,
+        3.0,
+        "$\\sigma(\\mathbf{u}_{w_t}^\\top \\mathbf{h}_t)$ → 1\n"
+        "$\\sigma(\\mathbf{u}_{n_i}^\\top \\mathbf{h}_t)$ → 0",
+        ha="center",
+        va="center",
+        fontsize=9.5,
+    )
 
-    fig.text(0.5, 0.02, "blue: the input table $\\mathbf{v}$ (kept as the word vectors);   "
-             "orange: the output table $\\mathbf{u}$ (used in training only)",
-             ha="center", fontsize=9.5)
+    fig.text(
+        0.5,
+        0.02,
+        "blue: the input table $\\mathbf{v}$ (kept as the word vectors);   "
+        "orange: the output table $\\mathbf{u}$ (used in training only)",
+        ha="center",
+        fontsize=9.5,
+    )
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

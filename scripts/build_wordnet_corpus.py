@@ -41,8 +41,10 @@ def synset_lines(data_file: Path):
             fields, _, gloss = line.partition(" | ")
             parts = fields.split()
             word_count = int(parts[3], 16)
-            lemmas = [ADJECTIVE_MARKER.sub("", parts[4 + 2 * k]).replace("_", " ")
-                      for k in range(word_count)]
+            lemmas = [
+                ADJECTIVE_MARKER.sub("", parts[4 + 2 * k]).replace("_", " ")
+                for k in range(word_count)
+            ]
             tokens = TOKEN.findall(" ".join(lemmas + [gloss]).lower())
             if tokens:
                 yield " ".join(tokens)
@@ -50,8 +52,11 @@ def synset_lines(data_file: Path):
 
 def build(wordnet_dir: Path) -> bytes:
     """Return the gzip-compressed corpus built from a WordNet dict folder."""
-    text = "".join(line + "\n" for pos in PARTS_OF_SPEECH
-                   for line in synset_lines(wordnet_dir / f"data.{pos}"))
+    text = "".join(
+        line + "\n"
+        for pos in PARTS_OF_SPEECH
+        for line in synset_lines(wordnet_dir / f"data.{pos}")
+    )
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
@@ -63,7 +68,9 @@ def fetch_deb(folder: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--deb", type=Path, help="a wordnet-base .deb already downloaded")
+    parser.add_argument(
+        "--deb", type=Path, help="a wordnet-base .deb already downloaded"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
@@ -75,12 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_bytes(data)
     lines = gzip.decompress(data).decode("utf-8").splitlines()
     tokens = sum(len(line.split()) for line in lines)
-    print(f"{args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}: "
-          f"{len(lines):,} lines, {tokens:,} tokens, {len(data):,} bytes, "
-          f"sha256 {hashlib.sha256(data).hexdigest()}")
+    print(
+        f"{args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}: "
+        f"{len(lines):,} lines, {tokens:,} tokens, {len(data):,} bytes, "
+        f"sha256 {hashlib.sha256(data).hexdigest()}"
+    )
     if before is not None:
-        print("identical to the file it replaced" if before == data
-              else "DIFFERENT from the file it replaced")
+        print(
+            "identical to the file it replaced"
+            if before == data
+            else "DIFFERENT from the file it replaced"
+        )
     return 0
 
 

@@ -33,8 +33,12 @@ def coalesce_streams(outputs: list) -> list:
     merged: list = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if (output.output_type == "stream" and previous is not None
-                and previous.output_type == "stream" and previous.name == output.name):
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
             previous.text += output.text
         else:
             merged.append(output)
@@ -49,8 +53,13 @@ def execute(path: Path, timeout: int = 600) -> float:
     os.environ[NO_PROGRESS_ENV] = "1"
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     elapsed = time.perf_counter() - started
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -63,11 +72,15 @@ def execute(path: Path, timeout: int = 600) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
-    parser.add_argument("--all", action="store_true", help="every notebook in book/ and solutions/")
+    parser.add_argument(
+        "--all", action="store_true", help="every notebook in book/ and solutions/"
+    )
     args = parser.parse_args(argv)
     paths = list(args.notebooks)
     if args.all:
-        paths += sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+        paths += sorted((ROOT / "book").glob("*.ipynb")) + sorted(
+            (ROOT / "solutions").glob("*.ipynb")
+        )
     if not paths:
         parser.error("name notebooks to execute, or pass --all")
     for path in paths:

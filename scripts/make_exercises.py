@@ -44,13 +44,17 @@ def strip_solution(source: str, where: str = "a cell") -> str:
         marker = line.strip()
         if marker == BEGIN:
             if inside:
-                raise MarkerError(f"{where}, line {number}: '{BEGIN}' inside another solution block.")
+                raise MarkerError(
+                    f"{where}, line {number}: '{BEGIN}' inside another solution block."
+                )
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
             out += [indent + STUB, indent + "pass"]
         elif marker == END:
             if not inside:
-                raise MarkerError(f"{where}, line {number}: '{END}' without a '{BEGIN}' before it.")
+                raise MarkerError(
+                    f"{where}, line {number}: '{END}' without a '{BEGIN}' before it."
+                )
             inside = False
         elif not inside:
             out.append(line)
@@ -59,7 +63,9 @@ def strip_solution(source: str, where: str = "a cell") -> str:
     return "\n".join(out)
 
 
-def exercise_from_solution(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+def exercise_from_solution(
+    solution: nbformat.NotebookNode, name: str = "notebook"
+) -> nbformat.NotebookNode:
     """Return the exercise notebook generated from a solution notebook."""
     exercise = nbformat.from_dict(solution)
     for index, cell in enumerate(exercise.cells):
@@ -74,60 +80,98 @@ def exercise_from_solution(solution: nbformat.NotebookNode, name: str = "noteboo
 
 def without_markers(source: str) -> str:
     """A solution cell as the book shows it: the answer kept, its marker lines dropped."""
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in (BEGIN, END)).strip()
+    return "\n".join(
+        line for line in source.splitlines() if line.strip() not in (BEGIN, END)
+    ).strip()
 
 
 TASK_HEADING = re.compile(r"^## Task (\d+)\s*\n", re.MULTILINE)
 CHECK_CALL = re.compile(r'^check\("(\d\d)\.(\w+)", \2\)$')
 
 
-def solution_tasks(solution: nbformat.NotebookNode, name: str) -> list[tuple[str, str, str, str]]:
+def solution_tasks(
+    solution: nbformat.NotebookNode, name: str
+) -> list[tuple[str, str, str, str]]:
     """(number, statement, solved code, check code) of each task of a solution notebook:
     a "## Task N" Markdown cell, the code cell that solves it, then its check cell."""
     tasks, cells = [], solution.cells
     for index, cell in enumerate(cells):
-        heading = TASK_HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+        heading = (
+            TASK_HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+        )
         if not heading:
             continue
         code, check = (cells[index + 1 : index + 3] + [None, None])[:2]
-        if not (code and check and code.cell_type == check.cell_type == "code"
-                and CHECK_CALL.match(check.source.strip())):
-            raise MarkerError(f"{name}, cell {index}: a '## Task' cell must be followed by the "
-                              "code cell that solves it and its check cell, check(\"NN.name\", name).")
-        tasks.append((heading.group(1), cell.source[heading.end():].strip(),
-                      without_markers(code.source),
-                      check.source.strip()))
+        if not (
+            code
+            and check
+            and code.cell_type == check.cell_type == "code"
+            and CHECK_CALL.match(check.source.strip())
+        ):
+            raise MarkerError(
+                f"{name}, cell {index}: a '## Task' cell must be followed by the "
+                'code cell that solves it and its check cell, check("NN.name", name).'
+            )
+        tasks.append(
+            (
+                heading.group(1),
+                cell.source[heading.end() :].strip(),
+                without_markers(code.source),
+                check.source.strip(),
+            )
+        )
     return tasks
 
 
-def book_section(book: nbformat.NotebookNode, solution: nbformat.NotebookNode,
-                 name: str) -> nbformat.NotebookNode:
+def book_section(
+    book: nbformat.NotebookNode, solution: nbformat.NotebookNode, name: str
+) -> nbformat.NotebookNode:
     """The chapter ``book`` with its Exercises section rebuilt from ``solution``."""
     chapter = name[:2]
-    start = next((i for i, cell in enumerate(book.cells)
-                  if cell.cell_type == "markdown" and cell.source.startswith("## Exercises")), None)
+    start = next(
+        (
+            i
+            for i, cell in enumerate(book.cells)
+            if cell.cell_type == "markdown" and cell.source.startswith("## Exercises")
+        ),
+        None,
+    )
     if start is None:
-        raise MarkerError(f"book/{name} has no '## Exercises' cell to put the tasks after.")
+        raise MarkerError(
+            f"book/{name} has no '## Exercises' cell to put the tasks after."
+        )
     old: dict[tuple[str, str], list] = {}  # unchanged cells, reused once each, in order
-    for cell in book.cells[start + 1:]:
+    for cell in book.cells[start + 1 :]:
         old.setdefault((cell.cell_type, cell.source), []).append(cell)
     cells = []
-    for number, statement, solved, check in solution_tasks(solution, f"solutions/{name}"):
+    for number, statement, solved, check in solution_tasks(
+        solution, f"solutions/{name}"
+    ):
         function = CHECK_CALL.match(check).group(2)
         label = f"ex{chapter}-{function.replace('_', '-')}"
         for role, kind, source in [
-            ("task", "markdown", f"```{{exercise-start}} Task {number}\n:label: {label}\n"
-                                 f":nonumber:\n```\n{statement}\n```{{exercise-end}}\n```"),
-            ("open", "markdown", f"```{{solution-start}} {label}\n:class: dropdown\n```"),
+            (
+                "task",
+                "markdown",
+                f"```{{exercise-start}} Task {number}\n:label: {label}\n"
+                f":nonumber:\n```\n{statement}\n```{{exercise-end}}\n```",
+            ),
+            (
+                "open",
+                "markdown",
+                f"```{{solution-start}} {label}\n:class: dropdown\n```",
+            ),
             ("solution", "code", solved),
             ("check", "code", check),
             ("close", "markdown", "```{solution-end}\n```"),
         ]:
             cell = (old.get((kind, source)) or [None]).pop(0)
             if cell is None:
-                cell = (nbformat.v4.new_markdown_cell(source) if kind == "markdown"
-                        else nbformat.v4.new_code_cell(source))
+                cell = (
+                    nbformat.v4.new_markdown_cell(source)
+                    if kind == "markdown"
+                    else nbformat.v4.new_code_cell(source)
+                )
                 cell.id = f"{label}-{role}"
             cells.append(cell)
     chapter_notebook = nbformat.from_dict(book)
@@ -150,15 +194,23 @@ def render(solution_path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only report exercises that are out of date")
-    parser.add_argument("--root", type=Path, default=ROOT, help="course checkout (default: this one)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only report exercises that are out of date",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="course checkout (default: this one)"
+    )
     args = parser.parse_args(argv)
     solutions, exercises = args.root / "solutions", args.root / "exercises"
     stale = []
     for solution_path in sorted(solutions.glob("*.ipynb")):
         book_path = args.root / "book" / solution_path.name
-        for target, make in [(exercises / solution_path.name, lambda: render(solution_path)),
-                             (book_path, lambda: render_book(book_path, solution_path))]:
+        for target, make in [
+            (exercises / solution_path.name, lambda: render(solution_path)),
+            (book_path, lambda: render_book(book_path, solution_path)),
+        ]:
             try:
                 text = make()
             except MarkerError as error:
@@ -173,8 +225,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {target.relative_to(args.root)}")
     if args.check and stale:
         names = ", ".join(str(path.relative_to(args.root)) for path in stale)
-        print(f"out of date: {names}. Run 'make exercises' (python scripts/make_exercises.py), "
-              "then re-execute any chapter it rewrote.", file=sys.stderr)
+        print(
+            f"out of date: {names}. Run 'make exercises' (python scripts/make_exercises.py), "
+            "then re-execute any chapter it rewrote.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETUP_ID = "cell-setup"
 LINKS_START = "**The exercise notebook:**"
 
-SETUP_TEMPLATE = '''\
+SETUP_TEMPLATE = """\
 # Setup: in a clone of the course this does nothing. Anywhere else (Colab, Binder, a
 # downloaded notebook) it installs the course package, embcourse, with its data and
 # the libraries the chapters use. To install something else instead (a wheel built
@@ -36,10 +36,13 @@ import subprocess
 import sys
 
 if importlib.util.find_spec("embcourse") is None:
-    source = os.environ.get("EMBCOURSE_SOURCE", "embcourse @ git+{url}@{branch}")
+    source = os.environ.get(
+        "EMBCOURSE_SOURCE",
+        "embcourse @ git+{url}@{branch}",
+    )
     command = [sys.executable, "-m", "pip", "install", "--quiet", source]
     subprocess.run(command, check=True)
-    importlib.invalidate_caches()'''
+    importlib.invalidate_caches()"""
 
 
 def repository() -> tuple[str, str]:
@@ -57,7 +60,9 @@ def setup_source() -> str:
 def links_line(name: str) -> str:
     """The line under a chapter's "## Exercises" heading that links its notebook."""
     url, branch = repository()
-    colab = url.replace("https://github.com/", "https://colab.research.google.com/github/")
+    colab = url.replace(
+        "https://github.com/", "https://colab.research.google.com/github/"
+    )
     return (
         f"{LINKS_START} {{download}}`download {name}.ipynb <../exercises/{name}.ipynb>`"
         f" or [open it in Colab]({colab}/blob/{branch}/exercises/{name}.ipynb);"
@@ -113,7 +118,9 @@ def notebooks() -> list[tuple[Path, bool]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if stale"
+    )
     args = parser.parse_args(argv)
     stale = []
     for path, is_chapter in notebooks():
@@ -127,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                 nbformat.write(nb, path)
     if args.check and stale:
         names = ", ".join(map(str, stale))
-        print(f"Setup cells or exercise links out of date in: {names}.", file=sys.stderr)
+        print(
+            f"Setup cells or exercise links out of date in: {names}.", file=sys.stderr
+        )
         print("Run: .venv/bin/python scripts/setup_cells.py", file=sys.stderr)
         return 1
     for path in stale:

@@ -27,8 +27,11 @@ def code_cells(path: Path) -> list[dict]:
 
 def printed_outputs(path: Path) -> str:
     """Everything a notebook's code cells printed, as stored."""
-    return "\n".join("".join(output.get("text", "")) for cell in code_cells(path)
-                     for output in cell["outputs"])
+    return "\n".join(
+        "".join(output.get("text", ""))
+        for cell in code_cells(path)
+        for output in cell["outputs"]
+    )
 
 
 def chapter_notebook(chapter: str) -> Path:
@@ -43,9 +46,19 @@ def root() -> Path:
 
 def build_site(folder: Path) -> subprocess.CompletedProcess:
     """Build the site in ``folder`` exactly as `make book` does (`make site`, this venv)."""
-    return subprocess.run(["make", "--no-print-directory", "-C", str(folder), "site",
-                           f"BIN={Path(sys.executable).parent}"],
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(folder),
+            "site",
+            f"BIN={Path(sys.executable).parent}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -79,19 +92,34 @@ def pytest_collection_modifyitems(config, items):
     chapter = os.environ.get("EMBCOURSE_CHAPTER", "").strip()
     if not chapter:
         return
-    chapters = sorted(path.name[:2] for path in (ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(
+        path.name[:2] for path in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")
+    )
     if chapter not in chapters:
-        raise pytest.UsageError(f"there is no chapter {chapter!r}; give one of {', '.join(chapters)}, "
-                                f"for example: make check CHAPTER={chapters[0]}")
+        raise pytest.UsageError(
+            f"there is no chapter {chapter!r}; give one of {', '.join(chapters)}, "
+            f"for example: make check CHAPTER={chapters[0]}"
+        )
     mentions = re.compile(rf"(?<![\d.])(?:ch)?{chapter}[._:]")
     any_chapter = re.compile(r"(?<![\d.])(?:ch)?0\d[._:]")
     # Tests about every task at once (registry, hints, generators, the grading corpus)
     # also guard a chapter's tasks: they run too.
-    about_tasks = ("tests/test_checks.py", "tests/test_case_generators.py", "tests/test_mutants.py",
-                   "tests/test_hidden_cases.py", "tests/test_exercises.py",
-                   "tests/test_grade.py::test_committed_corpus_is_what_make_corpus_writes")
-    keep = [item for item in items if mentions.search(item.nodeid)
-            or (item.nodeid.startswith(about_tasks) and not any_chapter.search(item.nodeid))]
+    about_tasks = (
+        "tests/test_checks.py",
+        "tests/test_case_generators.py",
+        "tests/test_mutants.py",
+        "tests/test_hidden_cases.py",
+        "tests/test_exercises.py",
+        "tests/test_grade.py::test_committed_corpus_is_what_make_corpus_writes",
+    )
+    keep = [
+        item
+        for item in items
+        if mentions.search(item.nodeid)
+        or (item.nodeid.startswith(about_tasks) and not any_chapter.search(item.nodeid))
+    ]
     kept = {id(item) for item in keep}
-    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+    config.hook.pytest_deselected(
+        items=[item for item in items if id(item) not in kept]
+    )
     items[:] = keep

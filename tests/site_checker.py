@@ -41,8 +41,15 @@ WIDER_THAN_PHONE = """() => {
     .slice(0, 3).map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
 }"""
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_available() -> bool:
@@ -61,7 +68,9 @@ def _serve(folder: Path):
     return server
 
 
-def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None) -> list[str]:
+def check_site(
+    html_dir: Path, pages: list[str], screenshots: Path | None = None
+) -> list[str]:
     """Return every problem a reader would meet on ``pages`` (paths like 'book/intro.html')."""
     from playwright.sync_api import sync_playwright
 
@@ -71,54 +80,83 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
     links: set[str] = set()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on(
+                "console",
+                lambda m: errors.append(m.text) if m.type == "error" else None,
+            )
             page.on("pageerror", lambda e: errors.append(str(e)))
             for path in pages:
                 errors.clear()
                 response = page.goto(base + path, wait_until="load")
                 if response is None or response.status != 200:
-                    problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
+                    problems.append(
+                        f"{path}: HTTP {response.status if response else 'no response'}"
+                    )
                     continue
-                page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && "
-                                       "window.MathJax.startup.promise)", timeout=15_000)
+                page.wait_for_function(
+                    "() => !window.MathJax || (window.MathJax.startup && "
+                    "window.MathJax.startup.promise)",
+                    timeout=15_000,
+                )
                 page.evaluate("() => window.MathJax && MathJax.startup.promise")
                 page.wait_for_timeout(200)
                 for error in errors:
                     problems.append(f"{path}: console error: {error}")
-                broken = page.evaluate("() => [...document.images].filter(i => !i.complete || "
-                                       "i.naturalWidth === 0).map(i => i.getAttribute('src'))")
+                broken = page.evaluate(
+                    "() => [...document.images].filter(i => !i.complete || "
+                    "i.naturalWidth === 0).map(i => i.getAttribute('src'))"
+                )
                 problems += [f"{path}: image did not load: {src}" for src in broken]
                 unnamed = page.evaluate(
                     "() => [...document.querySelectorAll('main img')].filter(i => {"
                     " const alt = (i.getAttribute('alt') || '').trim();"
                     " return !alt || alt.includes('_images/') || alt.endsWith('.png'); })"
-                    ".map(i => i.getAttribute('src'))")
-                problems += [f"{path}: image without a real alt text: {src}" for src in unnamed]
-                raw = page.evaluate("() => { const t = document.querySelector('main').innerText;"
-                                    " return ['$$', '\\\\(', '\\\\['].filter(s => t.includes(s)); }")
+                    ".map(i => i.getAttribute('src'))"
+                )
+                problems += [
+                    f"{path}: image without a real alt text: {src}" for src in unnamed
+                ]
+                raw = page.evaluate(
+                    "() => { const t = document.querySelector('main').innerText;"
+                    " return ['$$', '\\\\(', '\\\\['].filter(s => t.includes(s)); }"
+                )
                 if raw:
                     problems.append(f"{path}: math left untypeset ({', '.join(raw)})")
-                headings = page.evaluate("() => [...document.querySelectorAll('main h1')]"
-                                         ".filter(h => h.offsetParent !== null).length")
+                headings = page.evaluate(
+                    "() => [...document.querySelectorAll('main h1')]"
+                    ".filter(h => h.offsetParent !== null).length"
+                )
                 if headings != 1:
                     problems.append(f"{path}: {headings} <h1> headings (want one)")
-                levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3,"
-                                       " main h4, main h5, main h6')].filter(h => h.offsetParent !== null)"
-                                       ".map(h => Number(h.tagName[1]))")
+                levels = page.evaluate(
+                    "() => [...document.querySelectorAll('main h1, main h2, main h3,"
+                    " main h4, main h5, main h6')].filter(h => h.offsetParent !== null)"
+                    ".map(h => Number(h.tagName[1]))"
+                )
                 for before, after in zip(levels, levels[1:]):
                     if after > before + 1:
-                        problems.append(f"{path}: heading level jumps from h{before} to h{after}")
+                        problems.append(
+                            f"{path}: heading level jumps from h{before} to h{after}"
+                        )
                         break
-                if not page.evaluate("() => (document.querySelector('meta[name=description]')"
-                                     "?.content || '').length > 50"):
-                    problems.append(f"{path}: no meta description (search engines and link "
-                                    "previews show one)")
+                if not page.evaluate(
+                    "() => (document.querySelector('meta[name=description]')"
+                    "?.content || '').length > 50"
+                ):
+                    problems.append(
+                        f"{path}: no meta description (search engines and link "
+                        "previews show one)"
+                    )
                 if page.locator("#pst-header").is_visible():
-                    problems.append(f"{path}: the theme's top bar is shown (it holds only a "
-                                    "second search box; _static/course.css hides it)")
+                    problems.append(
+                        f"{path}: the theme's top bar is shown (it holds only a "
+                        "second search box; _static/course.css hides it)"
+                    )
                 for index in range(page.locator("main details").count()):
                     details = page.locator("main details").nth(index)
                     details.locator("summary").first.click()
@@ -126,14 +164,19 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
                         problems.append(f"{path}: dropdown {index + 1} does not open")
                 if screenshots is not None:
                     screenshots.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(screenshots / (path.replace("/", "_") + ".png")),
-                                    full_page=True)
-                for href in page.evaluate("() => [...document.querySelectorAll('a[href]')]"
-                                          ".map(a => a.href)"):
+                    page.screenshot(
+                        path=str(screenshots / (path.replace("/", "_") + ".png")),
+                        full_page=True,
+                    )
+                for href in page.evaluate(
+                    "() => [...document.querySelectorAll('a[href]')].map(a => a.href)"
+                ):
                     if href.startswith(base):
                         links.add(href)
             fragments: dict[str, list[str]] = {}
-            for link in sorted(links):  # every internal link once; anchors grouped by page
+            for link in sorted(
+                links
+            ):  # every internal link once; anchors grouped by page
                 target, _, fragment = link.partition("#")
                 fragments.setdefault(target, [])
                 if fragment and target.endswith(".html"):
@@ -141,33 +184,53 @@ def check_site(html_dir: Path, pages: list[str], screenshots: Path | None = None
             for target, wanted in fragments.items():
                 response = page.request.get(target)
                 if response.status != 200:
-                    problems.append(f"broken link: {urlsplit(target).path} (HTTP {response.status})")
+                    problems.append(
+                        f"broken link: {urlsplit(target).path} (HTTP {response.status})"
+                    )
                     continue
                 if wanted:  # open the page once and look for all its anchors
                     page.goto(target, wait_until="domcontentloaded")
-                    missing = page.evaluate("fs => fs.filter(f => !document.getElementById("
-                                            "decodeURIComponent(f)))", wanted)
-                    problems += [f"broken anchor: {urlsplit(target).path}#{f}" for f in missing]
+                    missing = page.evaluate(
+                        "fs => fs.filter(f => !document.getElementById("
+                        "decodeURIComponent(f)))",
+                        wanted,
+                    )
+                    problems += [
+                        f"broken anchor: {urlsplit(target).path}#{f}" for f in missing
+                    ]
             phone = browser.new_page(viewport=PHONE)
             for path in pages:  # a phone's width: nothing may widen the page
                 phone.goto(base + path, wait_until="load")
                 phone.evaluate("() => window.MathJax && MathJax.startup.promise")
                 wide = phone.evaluate(WIDER_THAN_PHONE)
-                if wide or phone.evaluate("() => document.documentElement.scrollWidth"
-                                          " > window.innerWidth + 1"):
-                    problems.append(f"{path}: scrolls sideways at {PHONE['width']} px"
-                                    f" ({'; '.join(wide) or 'an element outside main'})")
+                if wide or phone.evaluate(
+                    "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+                ):
+                    problems.append(
+                        f"{path}: scrolls sideways at {PHONE['width']} px"
+                        f" ({'; '.join(wide) or 'an element outside main'})"
+                    )
                 if screenshots is not None:
-                    phone.screenshot(path=str(screenshots / ("phone_" + path.replace("/", "_")
-                                                             + ".png")), full_page=False)
-            search = phone.locator("button.search-button__button:visible")  # on the last page
+                    phone.screenshot(
+                        path=str(
+                            screenshots / ("phone_" + path.replace("/", "_") + ".png")
+                        ),
+                        full_page=False,
+                    )
+            search = phone.locator(
+                "button.search-button__button:visible"
+            )  # on the last page
             if search.count() == 0:
                 problems.append(f"no search button at {PHONE['width']} px")
             else:
                 search.first.click()
                 phone.wait_for_timeout(300)
-                if not phone.evaluate("() => document.getElementById('pst-search-dialog')?.open"):
-                    problems.append(f"the search button does not open search at {PHONE['width']} px")
+                if not phone.evaluate(
+                    "() => document.getElementById('pst-search-dialog')?.open"
+                ):
+                    problems.append(
+                        f"the search button does not open search at {PHONE['width']} px"
+                    )
             phone.close()
             page.goto(urljoin(base, "search.html?q=skip-gram"), wait_until="load")
             try:

@@ -19,13 +19,19 @@ def test_site_builds_without_warnings_and_shows_stored_outputs(built_site):
         assert (ROOT / "_build" / "html" / f"{page}.html").is_file(), page
     html = (ROOT / "_build/html/book/01_one_hot.html").read_text(encoding="utf-8")
     assert "33,600,000" in html, "the stored memory table is on the page"
-    assert html.count('src="../_images/') >= 2, "both figures of chapter 1 are on the page"
-    assert not list((ROOT / "_build" / "html").rglob(".venv")), "a virtual environment leaked into the site"
+    assert html.count('src="../_images/') >= 2, (
+        "both figures of chapter 1 are on the page"
+    )
+    assert not list((ROOT / "_build" / "html").rglob(".venv")), (
+        "a virtual environment leaked into the site"
+    )
 
 
 def test_a_broken_reference_fails_the_build(tmp_path):
     copy = tmp_path / "course"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "venv", "_build", ".git"))
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(".venv", "venv", "_build", ".git")
+    )
     with open(copy / "book" / "intro.md", "a", encoding="utf-8") as page:
         page.write("\nSee {ref}`a-label-that-does-not-exist`.\n")
     result = build_site(copy)

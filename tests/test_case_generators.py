@@ -13,8 +13,13 @@ from embcourse.grading import make_cases
 from embcourse.grading.case_generators import GENERATORS, draw
 
 CHAPTERS = sorted({task_id.split(".")[0] for task_id in TASKS})
-MUTANTS = {task_id: mutants for chapter in CHAPTERS
-           for task_id, mutants in importlib.import_module(f"mutants.ch{chapter}").MUTANTS.items()}
+MUTANTS = {
+    task_id: mutants
+    for chapter in CHAPTERS
+    for task_id, mutants in importlib.import_module(
+        f"mutants.ch{chapter}"
+    ).MUTANTS.items()
+}
 SEARCH_DRAWS = 300
 
 
@@ -26,7 +31,9 @@ def generated(tmp_path_factory):
 
 
 def _stubs(chapter):
-    return make_cases.notebook_functions(next((ROOT / "exercises").glob(f"{chapter}_*.ipynb")))
+    return make_cases.notebook_functions(
+        next((ROOT / "exercises").glob(f"{chapter}_*.ipynb"))
+    )
 
 
 def test_every_task_has_a_generator():
@@ -40,34 +47,54 @@ def test_two_seeds_give_different_cases():
 
 
 @pytest.mark.parametrize("task_id", sorted(TASKS))
-def test_reference_and_alternatives_pass_and_stubs_fail_generated_cases(task_id, generated):
+def test_reference_and_alternatives_pass_and_stubs_fail_generated_cases(
+    task_id, generated
+):
     chapter = task_id.split(".")[0]
     name = TASKS[task_id].function_name
     reference = make_cases.reference_solutions(chapter)[name]
     for function in [reference, *MUTANTS[task_id].right.values()]:
         result = run_check(task_id, function, hidden_dir=generated)
-        assert result.status == PASSED, [(o.case.name, o.detail) for o in result.outcomes if o.status != PASSED]
-    hidden = [o for o in run_check(task_id, _stubs(chapter)[name], hidden_dir=generated).outcomes
-              if o.case.hidden]
+        assert result.status == PASSED, [
+            (o.case.name, o.detail) for o in result.outcomes if o.status != PASSED
+        ]
+    hidden = [
+        o
+        for o in run_check(
+            task_id, _stubs(chapter)[name], hidden_dir=generated
+        ).outcomes
+        if o.case.hidden
+    ]
     assert len(hidden) == 6 and all(o.status == NOT_ATTEMPTED for o in hidden)
 
 
 @pytest.mark.parametrize("task_id", sorted(TASKS))
 def test_the_generator_finds_an_input_that_exposes_every_wrong_implementation(task_id):
-    reference = make_cases.reference_solutions(task_id.split(".")[0])[TASKS[task_id].function_name]
+    reference = make_cases.reference_solutions(task_id.split(".")[0])[
+        TASKS[task_id].function_name
+    ]
     rng = np.random.default_rng(7)
     cases = []
     for number in range(SEARCH_DRAWS):
         args, kwargs, arrays = draw(task_id, rng)
         expected = make_cases.expected_value(task_id, reference, args, kwargs)
-        cases.append(Case(f"draw {number}", args, kwargs, expected, arrays=tuple(arrays)))
+        cases.append(
+            Case(f"draw {number}", args, kwargs, expected, arrays=tuple(arrays))
+        )
     for name, wrong in MUTANTS[task_id].wrong.items():
-        exposed = any(_run_case(TASKS[task_id], wrong, case).status != PASSED for case in cases)
+        exposed = any(
+            _run_case(TASKS[task_id], wrong, case).status != PASSED for case in cases
+        )
         assert exposed, f"{SEARCH_DRAWS} draws never expose '{name}'"
 
 
 def test_make_cases_never_overwrites(tmp_path, capsys):
-    assert make_cases.main(["--seed", "3", "--out", str(tmp_path / "cases"), "--per-task", "2"]) == 0
+    assert (
+        make_cases.main(
+            ["--seed", "3", "--out", str(tmp_path / "cases"), "--per-task", "2"]
+        )
+        == 0
+    )
     before = (tmp_path / "cases" / "01.json").read_bytes()
     with pytest.raises(SystemExit, match="already holds 01.json.*nothing was written"):
         make_cases.main(["--seed", "4", "--out", str(tmp_path / "cases")])

@@ -9,15 +9,27 @@ import pytest
 import torch
 
 from embcourse import checks
-from embcourse.checks import (FAILED, NOT_ATTEMPTED, PASSED, check, compare_array,
-                              compare_exact, format_result, load_cases, run_check)
+from embcourse.checks import (
+    FAILED,
+    NOT_ATTEMPTED,
+    PASSED,
+    check,
+    compare_array,
+    compare_exact,
+    format_result,
+    load_cases,
+    run_check,
+)
 
 
 def reference_vocabulary(tokens, min_count=1):
     from collections import Counter
+
     counts = Counter(tokens)
-    kept = sorted((t for t, c in counts.items() if c >= min_count and t != "<unk>"),
-                  key=lambda t: (-counts[t], t))
+    kept = sorted(
+        (t for t, c in counts.items() if c >= min_count and t != "<unk>"),
+        key=lambda t: (-counts[t], t),
+    )
     return {"<unk>": 0, **{t: i for i, t in enumerate(kept, start=1)}}
 
 
@@ -45,6 +57,7 @@ def test_stub_is_not_attempted_and_prints_no_traceback(capsys):
 def test_not_implemented_error_counts_as_not_attempted():
     def raises(*args, **kwargs):
         raise NotImplementedError
+
     assert run_check("01.one_hot_nbytes", raises).status == NOT_ATTEMPTED
 
 
@@ -53,6 +66,7 @@ def test_wrong_answer_shows_call_expected_problem_and_hint():
         vocab = reference_vocabulary(tokens, min_count)
         del vocab["<unk>"]
         return vocab
+
     result = run_check("01.build_vocabulary", forgets_unk)
     assert result.status == FAILED and result.passed == 0
     text = format_result(result)
@@ -65,6 +79,7 @@ def test_wrong_answer_shows_call_expected_problem_and_hint():
 def test_learner_exception_is_reported_not_raised():
     def crashes(tokens, vocab):
         raise ValueError("boom")
+
     result = run_check("01.one_hot_encode", crashes)
     assert result.status == FAILED
     assert "raised ValueError: boom" in format_result(result)
@@ -72,8 +87,11 @@ def test_learner_exception_is_reported_not_raised():
 
 def test_wrong_type_and_shape_give_feedback():
     assert "expected a dict, got list" in format_result(
-        run_check("01.build_vocabulary", lambda tokens, min_count=1: list(tokens)))
-    transposed = run_check("01.one_hot_encode", lambda tokens, vocab: np.zeros((len(vocab), len(tokens))))
+        run_check("01.build_vocabulary", lambda tokens, min_count=1: list(tokens))
+    )
+    transposed = run_check(
+        "01.one_hot_encode", lambda tokens, vocab: np.zeros((len(vocab), len(tokens)))
+    )
     assert "expected shape (2, 3), got shape (3, 2)" in format_result(transposed)
     as_text = run_check("01.one_hot_nbytes", lambda *args, **kwargs: "800000")
     assert "expected an int, got str" in format_result(as_text)
@@ -92,9 +110,11 @@ def test_arrays_accept_lists_and_tensors_but_not_near_misses():
     assert compare_array(expected, torch.tensor(expected)) is None
     assert compare_array(expected, expected) is None
     assert compare_array(expected, [[0, 1], [0, 1]]) == (
-        "2 of 4 entries differ; the first at index (1, 0): expected 1, got 0")
+        "2 of 4 entries differ; the first at index (1, 0): expected 1, got 0"
+    )
     assert compare_array(expected, [[0, float("nan")], [1, 0]]).startswith(
-        "1 entries are NaN, the first at index (0, 1)")
+        "1 entries are NaN, the first at index (0, 1)"
+    )
     assert "expected an array" in compare_array(expected, "not an array")
 
 
@@ -103,7 +123,10 @@ def test_exact_comparison_is_strict_about_types():
     assert compare_exact(3, np.int64(3)) is None
     assert compare_exact(3, True) is not None
     assert compare_exact({"a": 1}, {"a": 1.5}) is not None
-    assert compare_exact(0.96, 0.96000004) is None and compare_exact(0.96, 0.9601) is not None
+    assert (
+        compare_exact(0.96, 0.96000004) is None
+        and compare_exact(0.96, 0.9601) is not None
+    )
     assert compare_exact(["a"], ["a", "b"]) == "expected 1 items, got 2"
 
 
@@ -116,20 +139,36 @@ def test_case_inputs_are_copied_for_each_call():
         return reference_vocabulary(seen[-1], min_count)
 
     result = run_check("01.build_vocabulary", mutates)
-    assert result.status == FAILED and "it changed its input" in result.outcomes[0].detail
-    assert load_cases("01.build_vocabulary")[0].args[0] == ["b", "a", "b"], "cases stay intact"
+    assert (
+        result.status == FAILED and "it changed its input" in result.outcomes[0].detail
+    )
+    assert load_cases("01.build_vocabulary")[0].args[0] == ["b", "a", "b"], (
+        "cases stay intact"
+    )
 
 
 @pytest.fixture
 def hidden_dir(tmp_path):
-    (tmp_path / "01.json").write_text(json.dumps({"01.build_vocabulary": [
-        {"name": "secret edge case", "args": [["<unk>", "zebra", "zebra"]],
-         "expected": {"<unk>": 0, "zebra": 1}}]}))
+    (tmp_path / "01.json").write_text(
+        json.dumps(
+            {
+                "01.build_vocabulary": [
+                    {
+                        "name": "secret edge case",
+                        "args": [["<unk>", "zebra", "zebra"]],
+                        "expected": {"<unk>": 0, "zebra": 1},
+                    }
+                ]
+            }
+        )
+    )
     return tmp_path
 
 
 def test_hidden_cases_are_added_and_never_shown(hidden_dir):
-    def ignores_unk_token(tokens, min_count=1):  # wrong only where the secret case looks
+    def ignores_unk_token(
+        tokens, min_count=1
+    ):  # wrong only where the secret case looks
         vocab = reference_vocabulary(tokens, min_count)
         if "zebra" in vocab:
             vocab["zebra"] = 99
@@ -156,6 +195,7 @@ def test_hidden_exception_message_is_not_shown(hidden_dir):
         if "zebra" in tokens:
             raise KeyError(f"secret input {tokens}")
         return reference_vocabulary(tokens, min_count)
+
     text = format_result(run_check("01.build_vocabulary", leaks, hidden_dir=hidden_dir))
     assert "raised KeyError" in text and "zebra" not in text
 
@@ -182,6 +222,7 @@ def test_an_endless_loop_is_stopped_and_named(monkeypatch):
     def loops(tokens, min_count=1):
         while True:
             pass
+
     result = run_check("01.build_vocabulary", loops)
     assert result.status == FAILED
     assert "ran for more than 0.2 s: a loop that never ends?" in format_result(result)
@@ -191,6 +232,7 @@ def test_changing_the_input_is_named():
     def sorts_in_place(tokens, min_count=1):
         tokens.sort()
         return reference_vocabulary(tokens, min_count)
+
     text = format_result(run_check("01.build_vocabulary", sorts_in_place))
     assert "it changed its input (argument 1)" in text
 
@@ -198,10 +240,16 @@ def test_changing_the_input_is_named():
 def test_printing_instead_of_returning_is_named(capsys):
     def prints(tokens, min_count=1):
         print(reference_vocabulary(tokens, min_count))
+
     result = run_check("01.build_vocabulary", prints)
     assert result.status == FAILED
-    assert "printed something but returned None: did you forget `return`?" in format_result(result)
-    assert "'<unk>': 0" in capsys.readouterr().out, "the learner's own print still shows"
+    assert (
+        "printed something but returned None: did you forget `return`?"
+        in format_result(result)
+    )
+    assert "'<unk>': 0" in capsys.readouterr().out, (
+        "the learner's own print still shows"
+    )
 
 
 def test_feedback_shows_the_learners_own_value():
@@ -212,26 +260,40 @@ def test_feedback_shows_the_learners_own_value():
 def test_the_second_hint_comes_when_the_same_failure_comes_back(capsys):
     def wrong(tokens, min_count=1):
         return {"<unk>": 0}
+
     check("01.build_vocabulary", wrong)
     first = capsys.readouterr().out
     check("01.build_vocabulary", wrong)
     second = capsys.readouterr().out
     task = checks.TASKS["01.build_vocabulary"]
-    assert task.hint in first and task.more not in first and "more detailed hint" in first
+    assert (
+        task.hint in first and task.more not in first and "more detailed hint" in first
+    )
     assert task.more in second
 
 
 def test_hints_never_hold_code():
     for task in checks.TASKS.values():
         for text in (task.hint, task.more):
-            for code in ("np.", "lambda", "sorted(", "torch.", "F.", "range(", " = ", "[:,"):
+            for code in (
+                "np.",
+                "lambda",
+                "sorted(",
+                "torch.",
+                "F.",
+                "range(",
+                " = ",
+                "[:,",
+            ):
                 assert code not in text, (task.task_id, code)
 
 
 def test_nested_arrays_and_tensors_compare_as_the_lists_they_hold():
     expected = [[1.0, 2.0], 3.0]
     assert compare_exact(expected, (np.array([1.0, 2.0]), np.float64(3.0))) is None
-    assert compare_exact(expected, (torch.tensor([1.0, 2.0]), torch.tensor(3.0))) is None
+    assert (
+        compare_exact(expected, (torch.tensor([1.0, 2.0]), torch.tensor(3.0))) is None
+    )
 
 
 def test_a_nested_difference_names_the_entry_and_a_wrapped_number():
@@ -244,8 +306,12 @@ def test_a_nested_difference_names_the_entry_and_a_wrapped_number():
 def test_positions_must_be_whole_numbers():
     expected = [[0, 1], [2, 0], [0.5, 1.5]]
     assert checks.compare_index_lists(expected, ([0, 1], [2, 0], [0.5, 1.5])) is None
-    assert checks.compare_index_lists(expected, (np.array([0, 1]), np.array([2, 0]),
-                                                 np.array([0.5, 1.5]))) is None
+    assert (
+        checks.compare_index_lists(
+            expected, (np.array([0, 1]), np.array([2, 0]), np.array([0.5, 1.5]))
+        )
+        is None
+    )
     problem = checks.compare_index_lists(expected, ([0.0, 1.0], [2.0, 0.0], [0.5, 1.5]))
     assert "whole numbers" in problem
     assert checks.compare_index_lists([[], [], []], ([], [], [])) is None
@@ -254,17 +320,28 @@ def test_positions_must_be_whole_numbers():
 def test_a_case_can_pass_arrays_and_an_array_changed_in_place_is_caught(tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
-    (cases / "06.json").write_text(json.dumps({"06.adagrad_step": [
-        {"name": "arrays", "args": [[1.0], [0.5], [1.0], 0.1], "arrays": [0, 1, 2],
-         "expected": [[1.0 - 0.1 * 0.5 / 1.25 ** 0.5], [1.25]]}]}))
+    (cases / "06.json").write_text(
+        json.dumps(
+            {
+                "06.adagrad_step": [
+                    {
+                        "name": "arrays",
+                        "args": [[1.0], [0.5], [1.0], 0.1],
+                        "arrays": [0, 1, 2],
+                        "expected": [[1.0 - 0.1 * 0.5 / 1.25**0.5], [1.25]],
+                    }
+                ]
+            }
+        )
+    )
 
     def in_place(parameters, gradients, sums, lr):
-        sums += gradients ** 2
+        sums += gradients**2
         parameters -= lr * gradients / np.sqrt(sums)
         return parameters, sums
 
     def pure(parameters, gradients, sums, lr):
-        new_sums = sums + gradients ** 2
+        new_sums = sums + gradients**2
         return parameters - lr * gradients / np.sqrt(new_sums), new_sums
 
     hidden = checks.load_cases("06.adagrad_step", hidden_dir=cases)[-1]
@@ -273,4 +350,7 @@ def test_a_case_can_pass_arrays_and_an_array_changed_in_place_is_caught(tmp_path
     result = run_check("06.adagrad_step", in_place, hidden_dir=cases)
     assert result.outcomes[-1].status == FAILED
     assert "changed its input (argument 1, 3)" in result.outcomes[-1].detail
-    assert run_check("06.adagrad_step", pure, hidden_dir=cases).outcomes[-1].status == PASSED
+    assert (
+        run_check("06.adagrad_step", pure, hidden_dir=cases).outcomes[-1].status
+        == PASSED
+    )

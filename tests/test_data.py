@@ -9,7 +9,9 @@ def test_every_shipped_text_loads_and_has_a_notice():
     notice = (data_dir() / "texts" / "NOTICE.md").read_text(encoding="utf-8")
     for name, filename in TEXTS.items():
         assert len(load_text(name).split()) > 100
-        assert filename in notice, f"{filename} is not described in data/texts/NOTICE.md"
+        assert filename in notice, (
+            f"{filename} is not described in data/texts/NOTICE.md"
+        )
 
 
 def test_unknown_text_names_the_available_ones():
@@ -19,6 +21,7 @@ def test_unknown_text_names_the_available_ones():
 
 def test_corpus_is_the_shipped_wordnet_glosses():
     from embcourse.data import load_corpus
+
     corpus = load_corpus()
     first = next(iter(corpus))
     assert first[:3] == ["entity", "that", "which"]
@@ -36,6 +39,7 @@ def test_benchmarks_are_found_and_unknown_ones_named():
     from pathlib import Path
 
     from embcourse.data import BENCHMARKS, benchmark_path
+
     for name in BENCHMARKS:
         assert Path(benchmark_path(name)).stat().st_size > 1000
     with pytest.raises(KeyError, match="wordsim353"):

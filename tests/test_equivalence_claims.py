@@ -13,9 +13,9 @@ import json
 import statistics
 
 import pytest
+from test_chapter3_quality import score_table
 
 from conftest import ROOT, chapter_notebook, printed_outputs
-from test_chapter3_quality import score_table
 
 # A score that "scores about as" another may differ by this much, either way: a little
 # more than the spread of either Skip-Gram's WordSim353 over three seeds on this corpus
@@ -29,24 +29,36 @@ def printed(chapter: str) -> str:
 
 def prose(chapter: str) -> str:
     cells = json.loads(chapter_notebook(chapter).read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    text = "\n".join(
+        "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"
+    )
     return " ".join(text.split())  # line breaks fall anywhere in a paragraph
 
 
 def line_after(text: str, label: str) -> str:
     found = [line for line in text.splitlines() if line.startswith(label)]
     assert found, f"no stored output line starts with {label!r}"
-    return found[0][len(label):]
+    return found[0][len(label) :]
 
 
 # (chapter, the claim as the prose states it, the output line that shows it, what it must say)
 EXACT = [
     ("01", "PyTorch has this function built in", "same as ours:", "True"),
     ("05", "`torch.nn.Embedding` is equivalent to multiplying by it", "equal:", "True"),
-    ("02", "same as multiplying the one-hot vector", "one-hot @ table equals the row:", "True"),
+    (
+        "02",
+        "same as multiplying the one-hot vector",
+        "one-hot @ table equals the row:",
+        "True",
+    ),
     ("03", "gives the same tables", "same tables after one step:", "True"),
     ("03", "passed `gradcheck` and matched autograd", "matches autograd:", "True True"),
-    ("03", "the same vocabulary", "gensim's vocabulary holds the same words as ours:", "True"),
+    (
+        "03",
+        "the same vocabulary",
+        "gensim's vocabulary holds the same words as ours:",
+        "True",
+    ),
     ("04", "match gensim", "same words:", "True   same scores: True"),
     ("05", "equivalent to multiplying one-hot vectors by its weight", "equal:", "True"),
     ("06", "The two give the same update", "equal:", "True"),
@@ -54,11 +66,16 @@ EXACT = [
 ]
 
 
-@pytest.mark.parametrize("chapter, claim, label, expected", EXACT,
-                         ids=[f"ch{c[0]}: {c[2]}" for c in EXACT])
+@pytest.mark.parametrize(
+    "chapter, claim, label, expected", EXACT, ids=[f"ch{c[0]}: {c[2]}" for c in EXACT]
+)
 def test_exact_agreement_is_printed(chapter, claim, label, expected):
-    where = "01" if claim.startswith("`torch.nn.Embedding`") else chapter  # ch1 claims, ch5 shows
-    assert claim in prose(where), f"chapter {where} no longer says {claim!r}: update this test"
+    where = (
+        "01" if claim.startswith("`torch.nn.Embedding`") else chapter
+    )  # ch1 claims, ch5 shows
+    assert claim in prose(where), (
+        f"chapter {where} no longer says {claim!r}: update this test"
+    )
     assert line_after(printed(chapter), label).strip() == expected
 
 
@@ -75,7 +92,8 @@ def test_our_cbow_scores_about_as_gensims_both_ways():
         ours, gensim = scores["CBOW (ours)"][index], scores["CBOW (gensim)"][index]
         assert abs(ours - gensim) <= ABOUT_AS, (
             f"{benchmark}: our CBOW {ours} against gensim's {gensim}: no longer 'about as' "
-            f"(|difference| > {ABOUT_AS}); change the claim or find out why")
+            f"(|difference| > {ABOUT_AS}); change the claim or find out why"
+        )
 
 
 def test_our_skipgram_is_higher_than_gensims_one_sided():
@@ -86,13 +104,18 @@ def test_our_skipgram_is_higher_than_gensims_one_sided():
 
 def _gap_runs() -> dict:
     results = json.loads((ROOT / "benchmarks/results/skipgram_gap.json").read_text())
-    return {name: [run["wordsim353"] for run in runs] for name, runs in results["runs"].items()}
+    return {
+        name: [run["wordsim353"] for run in runs]
+        for name, runs in results["runs"].items()
+    }
 
 
 def test_the_stored_ablation_is_the_run_the_chapter_shows():
     """The ablation's first seed of our plain Skip-Gram is the chapter's own training."""
     ours = _gap_runs()["ours"][0]
-    assert abs(ours - score_table()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9  # printed to 3 places
+    assert (
+        abs(ours - score_table()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9
+    )  # printed to 3 places
 
 
 def test_the_ablation_separates_ours_from_gensim():
@@ -112,4 +135,7 @@ def test_the_six_differences_together_do_not_close_the_gap():
     runs = _gap_runs()
     for name in ["all six", "all six, batch 256"]:
         assert min(runs[name]) > max(runs["gensim"]) + ABOUT_AS, name
-    assert abs(statistics.mean(runs["all six"]) - statistics.mean(runs["ours"])) <= ABOUT_AS
+    assert (
+        abs(statistics.mean(runs["all six"]) - statistics.mean(runs["ours"]))
+        <= ABOUT_AS
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import ROOT, chapter_notebook, printed_outputs
 from test_equivalence_claims import prose
+
+from conftest import ROOT, chapter_notebook, printed_outputs
 
 SETTINGS = ROOT / "benchmarks" / "results" / "glove_settings.json"
 TRAINED_HERE = ["PPMI + SVD", "Skip-Gram", "CBOW", "GloVe (ours)"]
@@ -22,12 +23,19 @@ def comparison_table() -> dict[str, tuple[float, float, float, int, float]]:
     questions attempted, analogies of all)."""
     table = {}
     for line in printed().splitlines():
-        found = re.match(r"(.+?)\s+(\d+)\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+(\d+\.\d)%\s+([\d,]+)\s+(\d+\.\d)%$",
-                         line)
+        found = re.match(
+            r"(.+?)\s+(\d+)\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+(\d+\.\d)%\s+([\d,]+)\s+(\d+\.\d)%$",
+            line,
+        )
         if found:
             name, _, wordsim, simlex, attempted, questions, of_all = found.groups()
-            table[name.strip()] = (float(wordsim), float(simlex), float(attempted) / 100,
-                                   int(questions.replace(",", "")), float(of_all) / 100)
+            table[name.strip()] = (
+                float(wordsim),
+                float(simlex),
+                float(attempted) / 100,
+                int(questions.replace(",", "")),
+                float(of_all) / 100,
+            )
     assert sorted(table) == sorted(TRAINED_HERE + ["GloVe 6B 50-d"]), table
     return table
 
@@ -38,10 +46,16 @@ def stored_settings() -> dict:
 
 def test_the_chosen_settings_are_the_best_on_the_development_half():
     stored = stored_settings()
-    best = max((score, run["x_max"], run["lr"], int(epochs)) for run in stored["runs"]
-               for epochs, score in run["development"].items())
-    assert (best[1], best[2], best[3]) == (stored["chosen"]["x_max"], stored["chosen"]["lr"],
-                                           stored["chosen"]["epochs"])
+    best = max(
+        (score, run["x_max"], run["lr"], int(epochs))
+        for run in stored["runs"]
+        for epochs, score in run["development"].items()
+    )
+    assert (best[1], best[2], best[3]) == (
+        stored["chosen"]["x_max"],
+        stored["chosen"]["lr"],
+        stored["chosen"]["epochs"],
+    )
     assert f"chosen: {stored['chosen']}" in printed()
 
 
@@ -50,11 +64,19 @@ def test_the_chapter_trains_the_run_the_settings_search_stored():
     one the settings search stored for that combination."""
     stored = stored_settings()
     chosen = stored["chosen"]
-    run = next(run for run in stored["runs"]
-               if (run["x_max"], run["lr"]) == (chosen["x_max"], chosen["lr"]))
-    by_epoch = re.search(r"development Spearman by epoch: (.+)", printed()).group(1).split()
+    run = next(
+        run
+        for run in stored["runs"]
+        if (run["x_max"], run["lr"]) == (chosen["x_max"], chosen["lr"])
+    )
+    by_epoch = (
+        re.search(r"development Spearman by epoch: (.+)", printed()).group(1).split()
+    )
     assert len(by_epoch) == chosen["epochs"]
-    assert abs(float(by_epoch[-1]) - run["development"][str(chosen["epochs"])]) <= 0.0005 + 1e-9
+    assert (
+        abs(float(by_epoch[-1]) - run["development"][str(chosen["epochs"])])
+        <= 0.0005 + 1e-9
+    )
     assert f"{chosen['epochs']} epochs over" in printed()
 
 
@@ -63,17 +85,24 @@ def test_the_test_half_is_chapter_2s():
     test half (PPMI + SVD, GloVe 6B 50-d) come out the same in both."""
     split = "328 of 353 pairs known to both"
     assert split in printed("02") and split in printed("06")
-    chapter_2 = re.search(r"WordSim353 test Spearman\s+n/a\s+(\d\.\d{3})\s+(\d\.\d{3})",
-                          printed("02")).groups()
+    chapter_2 = re.search(
+        r"WordSim353 test Spearman\s+n/a\s+(\d\.\d{3})\s+(\d\.\d{3})", printed("02")
+    ).groups()
     table = comparison_table()
-    assert (table["PPMI + SVD"][0], table["GloVe 6B 50-d"][0]) == tuple(map(float, chapter_2))
+    assert (table["PPMI + SVD"][0], table["GloVe 6B 50-d"][0]) == tuple(
+        map(float, chapter_2)
+    )
 
 
 def test_every_model_is_scored_on_the_same_pairs_and_questions():
-    assert "pairs: WordSim353 test 164, SimLex-999 990 of 999; analogy questions: 19,544" \
+    assert (
+        "pairs: WordSim353 test 164, SimLex-999 990 of 999; analogy questions: 19,544"
         in printed()
+    )
     table = comparison_table()
-    assert {table[name][3] for name in TRAINED_HERE} == {8242}  # one vocabulary, one count
+    assert {table[name][3] for name in TRAINED_HERE} == {
+        8242
+    }  # one vocabulary, one count
 
 
 def test_where_our_glove_stands_one_sided():
@@ -105,8 +134,13 @@ def test_the_summary_names_the_stored_choice():
 
 def test_w_plus_w_tilde_scores_highest():
     assert "Here too the sum scores highest on the development pairs" in prose("06")
-    scores = dict(re.findall(r"^(w~|w \+ w~|w)\s+development Spearman (\d\.\d{3})$", printed(),
-                             flags=re.MULTILINE))
+    scores = dict(
+        re.findall(
+            r"^(w~|w \+ w~|w)\s+development Spearman (\d\.\d{3})$",
+            printed(),
+            flags=re.MULTILINE,
+        )
+    )
     assert float(scores["w + w~"]) > max(float(scores["w"]), float(scores["w~"]))
 
 
@@ -120,7 +154,10 @@ def test_the_curves_move_as_the_prose_says():
     losses = _by_epoch("loss per entry by epoch:")
     drops = [a - b for a, b in zip(losses, losses[1:])]
     assert all(drop > 0 for drop in drops) and drops[0] == max(drops)
-    assert "climbs for eight epochs and then stays where it is (0.383, 0.380, 0.382)" in text
+    assert (
+        "climbs for eight epochs and then stays where it is (0.383, 0.380, 0.382)"
+        in text
+    )
     scores = _by_epoch("development Spearman by epoch:")
     assert all(b > a for a, b in zip(scores[:8], scores[1:8]))
     assert max(abs(score - scores[7]) for score in scores[7:]) <= 0.005

@@ -17,13 +17,18 @@ from embcourse.grading import report, sandbox
 
 CORPUS = ROOT / "tests" / "grading_corpus"
 sys.path.insert(0, str(CORPUS))
-import make_corpus  # noqa: E402
+import make_corpus
 
 pytestmark = pytest.mark.slow  # runs the grader; left out by make test-fast
 
 FAST = Limits(cell_seconds=5, notebook_seconds=60, case_seconds=2, memory_mb=2048)
-ESCAPES = [Path("/tmp/embcourse-grading-escape.txt"), ROOT / "escape.txt", ROOT / "escape.db",
-           ROOT / "escape-from-c.txt", ROOT / "escape-raw.txt"]
+ESCAPES = [
+    Path("/tmp/embcourse-grading-escape.txt"),
+    ROOT / "escape.txt",
+    ROOT / "escape.db",
+    ROOT / "escape-from-c.txt",
+    ROOT / "escape-raw.txt",
+]
 DECOY = Path("/tmp/embcourse-decoy")
 SURVIVOR_MARKS = (b"987654", b"987653")  # the sleep arguments of attacks.py's survivors
 
@@ -61,8 +66,15 @@ def _processes_with(marks) -> list[str]:
 
 def _kernel_processes() -> list[str]:
     """Processes still running as a kernel's uid (root only) or as a sandboxed kernel."""
-    found = [f"{pid} (uid {sandbox.UID_BASE + slot})" for slot in range(sandbox.SLOTS)
-             for pid in sandbox.processes_of(sandbox.UID_BASE + slot)] if sandbox.running_as_root() else []
+    found = (
+        [
+            f"{pid} (uid {sandbox.UID_BASE + slot})"
+            for slot in range(sandbox.SLOTS)
+            for pid in sandbox.processes_of(sandbox.UID_BASE + slot)
+        ]
+        if sandbox.running_as_root()
+        else []
+    )
     return found + _processes_with([b"/exchange/connection.json"])
 
 
@@ -78,13 +90,29 @@ def corpus_gradebook(tmp_path_factory, grading_sandbox):
     for path in CORPUS.glob("*.ipynb"):
         shutil.copy(path, submissions / path.name)
     make_corpus.add_special_entries(submissions)
-    before = {"repo": _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")),
-              "decoy": _tree_digest(DECOY), "submissions": _tree_digest(submissions)}
+    before = {
+        "repo": _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")),
+        "decoy": _tree_digest(DECOY),
+        "submissions": _tree_digest(submissions),
+    }
     temp_before = {p.name for p in Path("/tmp").glob("embcourse-grade-*")}
     out = tmp_path_factory.mktemp("grades")
-    grade_all("01", submissions, out / "grades.csv", DEFAULT_HIDDEN, out / "feedback", jobs=2,
-              limits=FAST, quiet=True)
-    return {"out": out, "submissions": submissions, "before": before, "temp_before": temp_before}
+    grade_all(
+        "01",
+        submissions,
+        out / "grades.csv",
+        DEFAULT_HIDDEN,
+        out / "feedback",
+        jobs=2,
+        limits=FAST,
+        quiet=True,
+    )
+    return {
+        "out": out,
+        "submissions": submissions,
+        "before": before,
+        "temp_before": temp_before,
+    }
 
 
 def test_every_submission_gets_its_expected_status_and_score(corpus_gradebook):
@@ -93,7 +121,9 @@ def test_every_submission_gets_its_expected_status_and_score(corpus_gradebook):
     assert sorted(got) == sorted(expected), "exactly one row per submission"
     for learner, row in expected.items():
         assert (got[learner]["status"], float(got[learner]["total"])) == (
-            row["status"], float(row["total"])), (learner, got[learner]["reason"])
+            row["status"],
+            float(row["total"]),
+        ), (learner, got[learner]["reason"])
         assert float(got[learner]["maximum"]) == make_corpus.FULL
 
 
@@ -101,7 +131,10 @@ def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_grade
     before = corpus_gradebook["before"]
     assert _tree_digest(DECOY) == before["decoy"]
     assert _tree_digest(corpus_gradebook["submissions"]) == before["submissions"]
-    assert _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")) == before["repo"]
+    assert (
+        _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache"))
+        == before["repo"]
+    )
     assert [path for path in ESCAPES if path.exists()] == []
 
 
@@ -111,65 +144,123 @@ def test_no_process_of_a_submission_outlives_grading(corpus_gradebook):
 
 
 def test_temporary_folders_are_removed(corpus_gradebook):
-    left = {p.name for p in Path("/tmp").glob("embcourse-grade-*")} - corpus_gradebook["temp_before"]
+    left = {p.name for p in Path("/tmp").glob("embcourse-grade-*")} - corpus_gradebook[
+        "temp_before"
+    ]
     assert left == set()
 
 
 def test_feedback_never_reveals_hidden_cases(corpus_gradebook):
     folder = corpus_gradebook["out"] / "feedback"
-    texts = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
-    assert len(texts) == len(_rows(CORPUS / "expected.csv")), "one feedback file per learner"
+    texts = {
+        path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")
+    }
+    assert len(texts) == len(_rows(CORPUS / "expected.csv")), (
+        "one feedback file per learner"
+    )
     failing = texts["patches_print.md"]
-    assert "hidden case 'case matters'" in failing and "hint:" in failing and "called:" in failing
+    assert (
+        "hidden case 'case matters'" in failing
+        and "hint:" in failing
+        and "called:" in failing
+    )
     leaks = texts["leaks_through_exceptions.md"]
     assert "hidden case 'float64': raised an exception." in leaks
     for name, text in texts.items():
         for secret in ("zzz", "THE", "30522", "LEAK", "Error:"):
             assert secret not in text, (name, secret)
-    assert "got:" not in texts["records_hidden_inputs.md"] and "['b', 'a', 'b']" in texts[
-        "records_hidden_inputs.md"], "its public case shows the public inputs it recorded, no more"
+    assert (
+        "got:" not in texts["records_hidden_inputs.md"]
+        and "['b', 'a', 'b']" in texts["records_hidden_inputs.md"]
+    ), "its public case shows the public inputs it recorded, no more"
 
 
 def test_learner_ids_cannot_become_formulas_or_paths(corpus_gradebook):
-    lines = (corpus_gradebook["out"] / "grades.csv").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (corpus_gradebook["out"] / "grades.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     assert any(line.startswith("'=1+2,") for line in lines)
     assert any(line.startswith("'@SUM(A1),") for line in lines)
     assert not any(line.startswith(("=", "+", "-", "@")) for line in lines)
-    names = sorted(path.name for path in (corpus_gradebook["out"] / "feedback").iterdir())
-    assert all(name.endswith(".md") and not name.startswith(".") and "\n" not in name
-               for name in names)
-    assert report.spreadsheet_safe("-2+3") == "'-2+3" and report.spreadsheet_safe("ada") == "ada"
-    names = report.feedback_names(["../../x", "..", ".ipynb", "a b", "a_b", "A_B", "learner"])
+    names = sorted(
+        path.name for path in (corpus_gradebook["out"] / "feedback").iterdir()
+    )
+    assert all(
+        name.endswith(".md") and not name.startswith(".") and "\n" not in name
+        for name in names
+    )
+    assert (
+        report.spreadsheet_safe("-2+3") == "'-2+3"
+        and report.spreadsheet_safe("ada") == "ada"
+    )
+    names = report.feedback_names(
+        ["../../x", "..", ".ipynb", "a b", "a_b", "A_B", "learner"]
+    )
     assert len(set(names.values())) == len(names), "one file per learner"
     assert (names["../../x"], names[".ipynb"]) == ("_.._x.md", "ipynb.md")
-    for colliding in ("a b", "a_b", "A_B"):  # same name, ignoring case: each gets its hash
-        assert names[colliding].startswith(("a_b-", "A_B-")) and len(names[colliding]) == 15
-    assert names[".."].startswith("learner-") and names["learner"].startswith("learner-")
+    for colliding in (
+        "a b",
+        "a_b",
+        "A_B",
+    ):  # same name, ignoring case: each gets its hash
+        assert (
+            names[colliding].startswith(("a_b-", "A_B-"))
+            and len(names[colliding]) == 15
+        )
+    assert names[".."].startswith("learner-") and names["learner"].startswith(
+        "learner-"
+    )
 
 
 def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
-    for name in ["random_answers", "full_marks", "half_done", "not_json", "leaks_through_exceptions",
-                 "attack_forge_result"]:
+    for name in [
+        "random_answers",
+        "full_marks",
+        "half_done",
+        "not_json",
+        "leaks_through_exceptions",
+        "attack_forge_result",
+    ]:
         shutil.copy(CORPUS / f"{name}.ipynb", tmp_path / f"{name}.ipynb")
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    grade_all("01", tmp_path, second, DEFAULT_HIDDEN, None, jobs=2, limits=FAST, quiet=True)
+    grade_all(
+        "01", tmp_path, second, DEFAULT_HIDDEN, None, jobs=2, limits=FAST, quiet=True
+    )
     shutil.copy(corpus_gradebook["out"] / "grades.csv", first)
     wanted = set(_rows(second))
-    first_rows = [line for line in first.read_text().splitlines()[1:]
-                  if line.split(",")[0] in wanted]
+    first_rows = [
+        line
+        for line in first.read_text().splitlines()[1:]
+        if line.split(",")[0] in wanted
+    ]
     assert first_rows == second.read_text().splitlines()[1:]
-    assert [r for r in tmp_path.iterdir() if r.name.startswith(".")] == [], "no temporary files left"
+    assert [r for r in tmp_path.iterdir() if r.name.startswith(".")] == [], (
+        "no temporary files left"
+    )
 
 
-@pytest.mark.parametrize("solution", chapter_notebooks("solutions"), ids=lambda p: p.name)
-def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(solution, tmp_path,
-                                                                         grading_sandbox):
+@pytest.mark.parametrize(
+    "solution", chapter_notebooks("solutions"), ids=lambda p: p.name
+)
+def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(
+    solution, tmp_path, grading_sandbox
+):
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     shutil.copy(solution, submissions / "solution.ipynb")
     shutil.copy(ROOT / "exercises" / solution.name, submissions / "exercise.ipynb")
-    grade_all(solution.name[:2], submissions, tmp_path / "grades.csv", DEFAULT_HIDDEN, None,
-              jobs=2, limits=Limits(cell_seconds=120, notebook_seconds=300), quiet=True)
+    grade_all(
+        solution.name[:2],
+        submissions,
+        tmp_path / "grades.csv",
+        DEFAULT_HIDDEN,
+        None,
+        jobs=2,
+        limits=Limits(cell_seconds=120, notebook_seconds=300),
+        quiet=True,
+    )
     rows = _rows(tmp_path / "grades.csv")
     assert rows["solution"]["status"] == "graded", rows["solution"]["reason"]
     assert rows["solution"]["total"] == rows["solution"]["maximum"]
@@ -178,10 +269,23 @@ def test_solution_scores_full_marks_and_handed_out_exercise_scores_zero(solution
 
 def test_unsandboxed_grading_says_so_in_the_gradebook(tmp_path, capsys):
     shutil.copy(CORPUS / "full_marks.ipynb", tmp_path / "ada.ipynb")
-    main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv"), "--unsandboxed", "--quiet",
-          "--jobs", "1"])
+    main(
+        [
+            "01",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "g.csv"),
+            "--unsandboxed",
+            "--quiet",
+            "--jobs",
+            "1",
+        ]
+    )
     row = _rows(tmp_path / "g.csv")["ada"]
-    assert (float(row["total"]), row["reason"]) == (make_corpus.FULL, "graded WITHOUT the sandbox (--unsandboxed)")
+    assert (float(row["total"]), row["reason"]) == (
+        make_corpus.FULL,
+        "graded WITHOUT the sandbox (--unsandboxed)",
+    )
     assert "WITHOUT the sandbox" in capsys.readouterr().err
     assert "WITHOUT the sandbox" in (tmp_path / "feedback" / "ada.md").read_text()
 
@@ -209,7 +313,8 @@ def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
     make_corpus.write(tmp_path)
     for path in sorted(tmp_path.iterdir()):
         assert (CORPUS / path.name).read_bytes() == path.read_bytes(), (
-            f"tests/grading_corpus/{path.name} is stale: run tests/grading_corpus/make_corpus.py")
+            f"tests/grading_corpus/{path.name} is stale: run tests/grading_corpus/make_corpus.py"
+        )
 
 
 def test_two_graders_at_once_never_share_a_kernel_uid():

@@ -15,13 +15,17 @@ def grade(function, cases: list[dict]) -> list[dict]:
     namespace = {"learner_function": function}
     exec(compile(IN_KERNEL_SOURCE, "in_kernel.py", "exec"), namespace)
     payload = json.dumps([{"kwargs": {}, **case} for case in cases])
-    return json.loads(namespace["_embcourse_grade_task"]("learner_function", payload, 5, 0))
+    return json.loads(
+        namespace["_embcourse_grade_task"]("learner_function", payload, 5, 0)
+    )
 
 
 def test_arguments_named_in_arrays_arrive_as_numpy_arrays():
     seen = []
-    grade(lambda a, b: seen.append((type(a), type(b))) or 0,
-          [{"args": [[1, 2], [3, 4]], "arrays": [1]}])
+    grade(
+        lambda a, b: seen.append((type(a), type(b))) or 0,
+        [{"args": [[1, 2], [3, 4]], "arrays": [1]}],
+    )
     assert seen == [(list, np.ndarray)]
 
 
@@ -39,4 +43,6 @@ def test_an_array_changed_in_place_is_reported():
 
 
 def test_cases_without_arrays_pass_lists_as_before():
-    assert grade(lambda values: type(values).__name__, [{"args": [[1, 2]]}]) == [{"value": "list"}]
+    assert grade(lambda values: type(values).__name__, [{"args": [[1, 2]]}]) == [
+        {"value": "list"}
+    ]

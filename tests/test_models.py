@@ -33,9 +33,19 @@ def test_full_model_loads_and_encodes_with_sockets_forbidden():
         "from embcourse.models import load_minilm\n"
         "model = load_minilm()\n"
         "vectors = model.encode(['a river bank', 'a bank loan'])\n"
-        "print(vectors.shape)\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=300, env=env)
+        "print(vectors.shape)\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HF_", "TRANSFORMERS_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "(2, 384)"

@@ -32,23 +32,33 @@ def _failures(result):
 def test_every_task_has_mutants_and_alternatives():
     assert sorted(MUTANTS) == sorted(TASKS)
     for task_id, mutants in MUTANTS.items():
-        assert len(mutants.wrong) >= 6, f"{task_id}: at least 6 realistic wrong implementations"
+        assert len(mutants.wrong) >= 6, (
+            f"{task_id}: at least 6 realistic wrong implementations"
+        )
         assert len(mutants.right) >= 3, f"{task_id}: at least 3 correct alternatives"
         assert set(mutants.hidden_only) <= set(mutants.wrong)
 
 
-@pytest.mark.parametrize("task_id, name", [(t, n) for t, m in MUTANTS.items() for n in m.wrong])
+@pytest.mark.parametrize(
+    "task_id, name", [(t, n) for t, m in MUTANTS.items() for n in m.wrong]
+)
 def test_wrong_implementation_is_caught(task_id, name):
     mutants = MUTANTS[task_id]
     public = run_check(task_id, mutants.wrong[name])
     if name in mutants.hidden_only:
-        assert public.status == PASSED, "listed as hidden-only, but a public case catches it"
-        assert run_check(task_id, mutants.wrong[name], hidden_dir=HIDDEN).status != PASSED
+        assert public.status == PASSED, (
+            "listed as hidden-only, but a public case catches it"
+        )
+        assert (
+            run_check(task_id, mutants.wrong[name], hidden_dir=HIDDEN).status != PASSED
+        )
     else:
         assert public.status != PASSED, f"{task_id}: '{name}' passes every public case"
 
 
-@pytest.mark.parametrize("task_id, name", [(t, n) for t, m in MUTANTS.items() for n in m.right])
+@pytest.mark.parametrize(
+    "task_id, name", [(t, n) for t, m in MUTANTS.items() for n in m.right]
+)
 def test_correct_alternative_passes(task_id, name):
     result = run_check(task_id, MUTANTS[task_id].right[name], hidden_dir=HIDDEN)
     assert result.status == PASSED, _failures(result)

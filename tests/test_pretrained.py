@@ -30,8 +30,12 @@ def test_default_vectors_are_glove_6b_50d(glove):
     assert glove.vectors.shape == (400_000, 50)
     assert glove.index_to_key[:4] == ["the", ",", ".", "of"]
     # Stanford's glove.6B.50d.txt begins: "the 0.418 0.24968 -0.41242 0.1217 0.34527 ..."
-    np.testing.assert_allclose(glove["the"][:5], [0.418, 0.24968, -0.41242, 0.1217, 0.34527], rtol=1e-6)
-    word, score = glove.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0]
+    np.testing.assert_allclose(
+        glove["the"][:5], [0.418, 0.24968, -0.41242, 0.1217, 0.34527], rtol=1e-6
+    )
+    word, score = glove.most_similar(
+        positive=["king", "woman"], negative=["man"], topn=1
+    )[0]
     assert word == "queen" and score == pytest.approx(0.852, abs=0.001)
 
 
@@ -44,17 +48,27 @@ def test_limit_keeps_the_most_frequent_words(glove):
 
 
 def test_gensim_downloader_load_works_offline_in_a_fresh_process(fresh_cache):
-    code = ("from embcourse.pretrained import use_course_gensim_data\n"
-            "use_course_gensim_data()\n"
-            "import gensim.downloader as api\n"
-            "vectors = api.load('glove-wiki-gigaword-50')\n"
-            "print(len(vectors), vectors.most_similar('boy', topn=1)[0][0])\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    code = (
+        "from embcourse.pretrained import use_course_gensim_data\n"
+        "use_course_gensim_data()\n"
+        "import gensim.downloader as api\n"
+        "vectors = api.load('glove-wiki-gigaword-50')\n"
+        "print(len(vectors), vectors.most_similar('boy', topn=1)[0][0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["400000", "girl"]
-    assert "Traceback" not in result.stderr, "gensim's failed list fetch must not spill a traceback"
-    information = json.loads((fresh_cache / "gensim-data" / "information.json").read_text())
-    assert "glove-wiki-gigaword-50" in information["models"] and "corpora" in information
+    assert "Traceback" not in result.stderr, (
+        "gensim's failed list fetch must not spill a traceback"
+    )
+    information = json.loads(
+        (fresh_cache / "gensim-data" / "information.json").read_text()
+    )
+    assert (
+        "glove-wiki-gigaword-50" in information["models"] and "corpora" in information
+    )
 
 
 def test_cached_load_is_memory_mapped(fresh_cache):
@@ -63,15 +77,21 @@ def test_cached_load_is_memory_mapped(fresh_cache):
     assert isinstance(again.vectors, np.memmap)
 
 
-def test_unknown_or_online_only_model_fails_fast_with_what_to_do(fresh_cache, monkeypatch):
-    monkeypatch.setattr(pretrained, "_network_problem", lambda: "URLError: no network here")
+def test_unknown_or_online_only_model_fails_fast_with_what_to_do(
+    fresh_cache, monkeypatch
+):
+    monkeypatch.setattr(
+        pretrained, "_network_problem", lambda: "URLError: no network here"
+    )
     started = time.perf_counter()
     with pytest.raises(PretrainedUnavailableError) as error:
         load_pretrained("word2vec-google-news-300")
     assert time.perf_counter() - started < 10
     message = str(error.value)
     assert "glove-wiki-gigaword-50" in message, "lists what is available offline"
-    assert "internet" in message and "1.6 GB" in message, "says how to get the large one"
+    assert "internet" in message and "1.6 GB" in message, (
+        "says how to get the large one"
+    )
 
 
 def test_network_probe_has_a_timeout(monkeypatch):
@@ -89,21 +109,43 @@ def test_network_probe_has_a_timeout(monkeypatch):
 def test_name_gensim_data_does_not_know(fresh_cache, monkeypatch):
     monkeypatch.setattr(pretrained, "_network_problem", lambda: None)
     import gensim.downloader as api
-    monkeypatch.setattr(api, "info", lambda name=None, name_only=False: {"models": ["glove-twitter-25"], "corpora": []})
-    with pytest.raises(PretrainedUnavailableError, match="no model called 'glove-wiki-gigaword-5000'"):
+
+    monkeypatch.setattr(
+        api,
+        "info",
+        lambda name=None, name_only=False: {
+            "models": ["glove-twitter-25"],
+            "corpora": [],
+        },
+    )
+    with pytest.raises(
+        PretrainedUnavailableError, match="no model called 'glove-wiki-gigaword-5000'"
+    ):
         load_pretrained("glove-wiki-gigaword-5000")
 
 
 def test_online_names_go_through_the_real_gensim_loader(fresh_cache, monkeypatch):
     monkeypatch.setattr(pretrained, "_network_problem", lambda: None)
     import gensim.downloader as api
+
     calls = []
-    monkeypatch.setattr(api, "info", lambda name=None, name_only=False: {"models": ["glove-twitter-25"], "corpora": []})
+    monkeypatch.setattr(
+        api,
+        "info",
+        lambda name=None, name_only=False: {
+            "models": ["glove-twitter-25"],
+            "corpora": [],
+        },
+    )
     monkeypatch.setattr(api, "load", lambda name: calls.append(name) or "vectors")
-    assert load_pretrained("glove-twitter-25") == "vectors" and calls == ["glove-twitter-25"]
+    assert load_pretrained("glove-twitter-25") == "vectors" and calls == [
+        "glove-twitter-25"
+    ]
 
 
-@pytest.mark.parametrize("damage", ["truncate vectors", "garbage manifest", "delete loader", "stale format"])
+@pytest.mark.parametrize(
+    "damage", ["truncate vectors", "garbage manifest", "delete loader", "stale format"]
+)
 def test_corrupt_or_stale_cache_is_rebuilt(fresh_cache, damage):
     folder = pretrained.ensure_offline_model()
     vectors_file = folder / "glove-wiki-gigaword-50.kv.vectors.npy"
@@ -129,5 +171,7 @@ def test_damaged_information_json_is_rewritten(fresh_cache):
     pretrained.ensure_offline_model()
     (fresh_cache / "gensim-data" / "information.json").write_text("[]")
     pretrained.use_course_gensim_data()
-    information = json.loads((fresh_cache / "gensim-data" / "information.json").read_text())
+    information = json.loads(
+        (fresh_cache / "gensim-data" / "information.json").read_text()
+    )
     assert "glove-wiki-gigaword-50" in information["models"]

@@ -19,8 +19,11 @@ def entries() -> dict[str, str]:
 
 
 def test_every_reference_has_a_doi_or_a_url_or_says_why_not():
-    missing = [key for key, body in entries().items()
-               if not re.search(r"^\s*(doi|url)\s*=", body, flags=re.MULTILINE)]
+    missing = [
+        key
+        for key, body in entries().items()
+        if not re.search(r"^\s*(doi|url)\s*=", body, flags=re.MULTILINE)
+    ]
     assert sorted(missing) == sorted(WITHOUT_LINK), missing
 
 

@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-import setup_cells  # noqa: E402
+import setup_cells
 
 NOTEBOOKS = sorted(
     p
@@ -39,7 +39,9 @@ def test_every_notebook_starts_with_the_setup_cell(path):
         f"{path.name}: the first code cell is not the setup cell of _config.yml's "
         "repository. Run: .venv/bin/python scripts/setup_cells.py, then make exercises."
     )
-    assert first_code.get("outputs", []) == [], "in a clone the setup cell prints nothing"
+    assert first_code.get("outputs", []) == [], (
+        "in a clone the setup cell prints nothing"
+    )
 
 
 def test_setup_cells_and_exercise_links_are_current():
@@ -47,7 +49,9 @@ def test_setup_cells_and_exercise_links_are_current():
 
 
 def test_each_chapter_links_its_exercise_notebook():
-    url = setup_cells.repository()[0].replace("github.com", "colab.research.google.com/github")
+    url = setup_cells.repository()[0].replace(
+        "github.com", "colab.research.google.com/github"
+    )
     for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
         text = path.read_text(encoding="utf-8")
         assert f"<../exercises/{path.name}>" in text, f"{path.name}: no download link"
@@ -60,14 +64,16 @@ def test_binder_installs_only_what_the_notebooks_need_at_the_course_pins():
         re.findall(
             r"^([A-Za-z0-9_.-]+)==(\S+)",
             (ROOT / "requirements.txt").read_text(encoding="utf-8"),
-            re.M,
+            re.MULTILINE,
         )
     )
     binder = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
-    binder_pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", binder, re.M))
+    binder_pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", binder, re.MULTILINE))
     assert binder_pins, "binder/requirements.txt pins nothing"
     for name, version in binder_pins.items():
-        assert pins.get(name) == version, f"binder pins {name}=={version}, the course {pins.get(name)}"
+        assert pins.get(name) == version, (
+            f"binder pins {name}=={version}, the course {pins.get(name)}"
+        )
     for tool in ("jupyter-book", "pytest", "playwright", "nbval", "pip-tools"):
         assert tool not in binder_pins, f"Binder does not need {tool}"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
@@ -94,18 +100,32 @@ def test_a_downloaded_chapter_and_exercise_run_in_an_environment_without_the_cou
 ):
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "-w", str(wheels), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
         check=True,
         cwd=tmp_path,
     )
     (wheel,) = wheels.glob("embcourse-*.whl")
     env_dir = tmp_path / "colab"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True
+    )
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # The environment's libraries (as Colab has its own); not the course package, whose
     # editable install works through a .pth file that a path listed here does not run.
@@ -124,14 +144,20 @@ def test_a_downloaded_chapter_and_exercise_run_in_an_environment_without_the_cou
     )
     assert before.returncode != 0, "the fresh environment must not have embcourse yet"
 
-    for source in (ROOT / "book" / "01_one_hot.ipynb",
-                   ROOT / "exercises" / "02_dense_embeddings.ipynb"):
+    for source in (
+        ROOT / "book" / "01_one_hot.ipynb",
+        ROOT / "exercises" / "02_dense_embeddings.ipynb",
+    ):
         target = folder / source.name
         target.write_bytes(source.read_bytes())
         nb = nbformat.read(target, as_version=4)
         run_in = subprocess.run(
-            [python, "-c", _RUNNER, str(target)], cwd=folder, env=env,
-            capture_output=True, text=True, timeout=600,
+            [python, "-c", _RUNNER, str(target)],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert run_in.returncode == 0, run_in.stderr[-3000:]
         nb = nbformat.read(target, as_version=4)
@@ -139,11 +165,21 @@ def test_a_downloaded_chapter_and_exercise_run_in_an_environment_without_the_cou
         unexpected = [(i, name) for i, name in found if i not in expected]
         assert not unexpected, f"{source.name}: errors in cells {unexpected}"
         code = [c for c in nb.cells if c.cell_type == "code"]
-        assert all(c.execution_count for c in code), f"{source.name} did not run to the end"
+        assert all(c.execution_count for c in code), (
+            f"{source.name} did not run to the end"
+        )
 
     where = subprocess.run(
-        [python, "-c", "import embcourse.data as d; print(d.__file__); print(d.data_dir())"],
-        cwd=folder, env=env, check=True, capture_output=True, text=True,
+        [
+            python,
+            "-c",
+            "import embcourse.data as d; print(d.__file__); print(d.data_dir())",
+        ],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert all(line.startswith(site) for line in where), where
 

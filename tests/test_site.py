@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_checker import check_site, chromium_available
 
 from conftest import ROOT
-from site_checker import check_site, chromium_available
 
 pytestmark = [
     pytest.mark.slow,  # builds the site; left out by make test-fast
     pytest.mark.skipif(
         not chromium_available() and not os.environ.get("CI"),
-        reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test"),
+        reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test",
+    ),
 ]
 
 HTML = ROOT / "_build" / "html"
@@ -25,26 +26,38 @@ HTML = ROOT / "_build" / "html"
 
 def toc_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [f"{toc['root']}.html"] + [f"{entry['file']}.html" for entry in toc["chapters"]]
+    return [f"{toc['root']}.html"] + [
+        f"{entry['file']}.html" for entry in toc["chapters"]
+    ]
 
 
 @pytest.fixture(scope="module")
 def site(built_site) -> Path:
-    assert built_site.returncode == 0, built_site.stdout[-2000:] + built_site.stderr[-2000:]
+    assert built_site.returncode == 0, (
+        built_site.stdout[-2000:] + built_site.stderr[-2000:]
+    )
     return HTML
 
 
 def test_every_page_works_in_a_real_browser(site):
     assert chromium_available(), "CI must run the browser test: Chromium is missing"
-    problems = check_site(site, toc_pages(), screenshots=ROOT / "_build" / "screenshots")
+    problems = check_site(
+        site, toc_pages(), screenshots=ROOT / "_build" / "screenshots"
+    )
     assert problems == []
-    assert len(list((ROOT / "_build" / "screenshots").glob("*.png"))) >= len(toc_pages())
+    assert len(list((ROOT / "_build" / "screenshots").glob("*.png"))) >= len(
+        toc_pages()
+    )
 
 
 def test_math_is_rendered_from_the_site_itself(site):
     html = (site / "book" / "03_cbow_skipgram.html").read_text(encoding="utf-8")
-    sources = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.IGNORECASE)
-    assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
+    sources = re.findall(
+        r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.IGNORECASE
+    )
+    assert sources and all(
+        not s.startswith(("http:", "https:", "//")) for s in sources
+    ), sources
     assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
@@ -54,29 +67,49 @@ def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
     image = next((broken / "_images").glob("*.png"))
     image.unlink()
     page = broken / "book" / "01_one_hot.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        'href="02_dense_embeddings.html"', 'href="02_no_such_page.html"').replace(
-        'href="04_pretrained_similarity.html"',
-        'href="04_pretrained_similarity.html#no-such-anchor"'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        .replace('href="02_dense_embeddings.html"', 'href="02_no_such_page.html"')
+        .replace(
+            'href="04_pretrained_similarity.html"',
+            'href="04_pretrained_similarity.html#no-such-anchor"',
+        ),
+        encoding="utf-8",
+    )
     problems = check_site(broken, ["book/01_one_hot.html"])
-    assert any("broken anchor: /book/04_pretrained_similarity.html#no-such-anchor" in p
-               for p in problems), problems
-    assert any("image did not load" in p and image.name in p for p in problems), problems
-    assert any("broken link: /book/02_no_such_page.html" in p for p in problems), problems
+    assert any(
+        "broken anchor: /book/04_pretrained_similarity.html#no-such-anchor" in p
+        for p in problems
+    ), problems
+    assert any("image did not load" in p and image.name in p for p in problems), (
+        problems
+    )
+    assert any("broken link: /book/02_no_such_page.html" in p for p in problems), (
+        problems
+    )
 
 
-def test_a_page_that_scrolls_sideways_on_a_phone_or_shows_the_top_bar_is_caught(site, tmp_path):
+def test_a_page_that_scrolls_sideways_on_a_phone_or_shows_the_top_bar_is_caught(
+    site, tmp_path
+):
     wide = tmp_path / "html"
     shutil.copytree(site, wide)
     css = wide / "_static" / "course.css"
     hidden_bar = "#pst-header {\n  display: none;\n}"
     assert hidden_bar in css.read_text(encoding="utf-8")
-    css.write_text(css.read_text(encoding="utf-8").replace(hidden_bar, ""), encoding="utf-8")
+    css.write_text(
+        css.read_text(encoding="utf-8").replace(hidden_bar, ""), encoding="utf-8"
+    )
     page = wide / "book" / "01_one_hot.html"
     article = '<article class="bd-article">'
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        article, article + '<p style="width: 700px">far too wide for a phone</p>', 1),
-        encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            article, article + '<p style="width: 700px">far too wide for a phone</p>', 1
+        ),
+        encoding="utf-8",
+    )
     problems = check_site(wide, ["book/01_one_hot.html"])
-    assert any("scrolls sideways at 390 px" in p and "far too wide" in p for p in problems), problems
+    assert any(
+        "scrolls sideways at 390 px" in p and "far too wide" in p for p in problems
+    ), problems
     assert any("the theme's top bar is shown" in p for p in problems), problems

@@ -7,7 +7,8 @@ part of its id after the dot; its hints name the concept and never show the solu
 from embcourse.checks import compare_array, compare_exact, compare_int, register
 
 register(
-    "01.build_vocabulary", compare_exact,
+    "01.build_vocabulary",
+    compare_exact,
     "Count every token first; only then decide which tokens get an id and in what order.",
     "Ids follow a ranking: a higher count comes first, and equal counts are ordered by the "
     "tokens themselves as Python compares strings (code-point order, so 'THE' < 'The' < "
@@ -16,7 +17,8 @@ register(
 )
 
 register(
-    "01.one_hot_encode", compare_array,
+    "01.one_hot_encode",
+    compare_array,
     "Each row stands for one token of the sentence, in order; each column for one id of the "
     "vocabulary, all of them, used or not.",
     "Look each token's id up in vocab; a token that is not there takes the id that vocab "
@@ -25,7 +27,8 @@ register(
 )
 
 register(
-    "01.one_hot_decode", compare_exact,
+    "01.one_hot_decode",
+    compare_exact,
     "A row's 1 sits in the column of its token's id: find that column, then go from id back "
     "to token.",
     "vocab maps token to id, and it need not list its tokens in id order: neither its order "
@@ -34,7 +37,8 @@ register(
 )
 
 register(
-    "01.one_hot_nbytes", compare_int,
+    "01.one_hot_nbytes",
+    compare_int,
     "Count the entries of the batch, then multiply by the bytes one entry takes in that dtype.",
     "numpy can tell you the size in bytes of one element of any dtype, by name (bool, int8, "
     "float16, ...). Keep the arithmetic in Python ints: fixed-width integers overflow at "

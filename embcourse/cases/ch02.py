@@ -7,14 +7,16 @@ part of its id after the dot; its hints name the concept and never show the solu
 from embcourse.checks import compare_array, compare_exact, register
 
 register(
-    "02.cosine_similarity_matrix", compare_array,
+    "02.cosine_similarity_matrix",
+    compare_array,
     "Cosine similarity is the dot product of the two vectors after scaling each to length 1.",
     "Scale every row (not column) to length 1; then one matrix product of the scaled matrix "
     "with its own transpose gives every pair at once, 1.0 on the diagonal.",
 )
 
 register(
-    "02.cooccurrence_counts", compare_array,
+    "02.cooccurrence_counts",
+    compare_array,
     "Visit every position of every sentence and count the words within `window` positions "
     "of it, on both sides.",
     "Positions are counted in the sentence as given: an unknown word is not counted but "
@@ -23,7 +25,8 @@ register(
 )
 
 register(
-    "02.ppmi", compare_array,
+    "02.ppmi",
+    compare_array,
     "PMI compares how often w and c occur together with how often they would if they were "
     "independent: the row sum of w times the column sum of c over the total.",
     "Use the row sums for w and the column sums for c (the matrix need not be symmetric). "
@@ -32,7 +35,8 @@ register(
 )
 
 register(
-    "02.svd_nearest", compare_exact,
+    "02.svd_nearest",
+    compare_exact,
     "The d-dimensional vectors are the first d columns of U, each scaled by its singular "
     "value; compare them by cosine similarity.",
     "Keep the scaling by the singular values (U alone is a different space), normalise "

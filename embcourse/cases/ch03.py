@@ -7,7 +7,8 @@ part of its id after the dot; its hints name the concept and never show the solu
 from embcourse.checks import compare_exact, compare_negatives, register
 
 register(
-    "03.skipgram_pairs", compare_exact,
+    "03.skipgram_pairs",
+    compare_exact,
     "For each position, pair its word with every word at most `window` positions away on "
     "either side.",
     "The window is cut at both ends of the sentence, the centre is never its own context, "
@@ -15,14 +16,16 @@ register(
 )
 
 register(
-    "03.keep_probabilities", compare_exact,
+    "03.keep_probabilities",
+    compare_exact,
     "The formula works with the word's count f and the threshold s times the corpus size T.",
     "T is the sum of all counts. Compute (sqrt(f / (sT)) + 1) * sT / f for each word, and "
     "remember that a probability never exceeds 1: rare words are always kept.",
 )
 
 register(
-    "03.draw_negatives", compare_negatives,
+    "03.draw_negatives",
+    compare_negatives,
     "Draw ids one at a time from the noise distribution with the seeded generator, and "
     "throw away any draw that equals the positive.",
     "Do not change the distribution (no renormalising without the positive): redraw "
@@ -30,7 +33,8 @@ register(
 )
 
 register(
-    "03.negative_sampling_loss", compare_exact,
+    "03.negative_sampling_loss",
+    compare_exact,
     "The loss adds one term for the true context and one for each negative, each a "
     "log-sigmoid of a dot product with the centre vector.",
     "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of their "
@@ -39,7 +43,8 @@ register(
 )
 
 register(
-    "03.cbow_scores", compare_exact,
+    "03.cbow_scores",
+    compare_exact,
     "CBOW's hidden vector is the average of the input rows of the context words; a "
     "candidate's score is its output row's dot product with it.",
     "Average over the context words (a repeated id counts each time), not the sum, and "

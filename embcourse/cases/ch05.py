@@ -7,7 +7,8 @@ part of its id after the dot; its hints name the concept and never show the solu
 from embcourse.checks import compare_array, compare_exact, register
 
 register(
-    "05.embed_batch", compare_array,
+    "05.embed_batch",
+    compare_array,
     "An embedding table turns each id into its row: the result keeps the shape of `ids` "
     "and adds one axis of size d.",
     "Make the table from the weight with the class method that loads pretrained weights, "
@@ -15,7 +16,8 @@ register(
 )
 
 register(
-    "05.one_hot_matmul", compare_array,
+    "05.one_hot_matmul",
+    compare_array,
     "A one-hot row times the weight matrix picks out one row of it.",
     "Make one-hot vectors as long as the vocabulary (V, the weight's number of rows, even "
     "if the largest id is smaller), as floats, then multiply by the weight: (batch, length, "
@@ -23,7 +25,8 @@ register(
 )
 
 register(
-    "05.rows_with_gradient", compare_exact,
+    "05.rows_with_gradient",
+    compare_exact,
     "Only the rows that were looked up take part in the sum, so only they get a gradient.",
     "After backward(), the table's weight has a .grad with one row per id: keep the row "
     "numbers whose gradient has any non-zero entry, sorted, once each. The padding row "
@@ -31,7 +34,8 @@ register(
 )
 
 register(
-    "05.neighbours_through_table", compare_exact,
+    "05.neighbours_through_table",
+    compare_exact,
     "Look the word's row up through the table, then rank every other row by cosine "
     "similarity with it.",
     "Normalise rows along the embedding dimension (each row to length 1, not each column), "

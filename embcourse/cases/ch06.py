@@ -7,7 +7,8 @@ part of its id after the dot; its hints name the concept and never show the solu
 from embcourse.checks import compare_exact, compare_index_lists, register
 
 register(
-    "06.glove_loss", compare_exact,
+    "06.glove_loss",
+    compare_exact,
     "Sum over the non-zero counts only: each one adds its weight times the squared "
     "difference between the model's score (dot product plus both biases) and the log count.",
     "The weight is (x / x_max) ** alpha, capped at 1; the word vector comes from the row "
@@ -16,7 +17,8 @@ register(
 )
 
 register(
-    "06.glove_gradients", compare_exact,
+    "06.glove_gradients",
+    compare_exact,
     "Write the term as f(x) times the square of an error (the score minus log x); f(x) "
     "does not depend on the parameters, so differentiate the square with the chain rule.",
     "Check your derivation numerically: nudge one parameter by a tiny amount and compare the "
@@ -25,7 +27,8 @@ register(
 )
 
 register(
-    "06.nonzero_triples", compare_index_lists,
+    "06.nonzero_triples",
+    compare_index_lists,
     "One triple per non-zero entry: where it is (row, column) and the log of its count; "
     "the zeros are left out, since log 0 is undefined.",
     "Walk the matrix row by row, left to right; keep fractional counts as they are and "
@@ -33,7 +36,8 @@ register(
 )
 
 register(
-    "06.adagrad_step", compare_exact,
+    "06.adagrad_step",
+    compare_exact,
     "AdaGrad gives every parameter its own step size: the learning rate divided by the "
     "square root of that parameter's sum of squared gradients.",
     "Update the sums first and divide by the root of the new sums, element by element; "

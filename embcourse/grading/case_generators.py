@@ -14,11 +14,26 @@ values computed by the reference solutions (``solutions/*.ipynb``).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-WORDS = ["the", "The", "THE", "cat", "dog", "sat", "on", "mat", "a", "rose", "is", "zebra", "b", "B"]
+WORDS = [
+    "the",
+    "The",
+    "THE",
+    "cat",
+    "dog",
+    "sat",
+    "on",
+    "mat",
+    "a",
+    "rose",
+    "is",
+    "zebra",
+    "b",
+    "B",
+]
 UNKNOWN = ["zzz", "qqq", "xyzzy"]
 
 
@@ -69,9 +84,22 @@ def one_hot_decode(rng):
 
 
 def one_hot_nbytes(rng):
-    dtypes = ["bool", "int8", "float16", "int32", "float32", "float64", "int64", "complex64"]
+    dtypes = [
+        "bool",
+        "int8",
+        "float16",
+        "int32",
+        "float32",
+        "float64",
+        "int64",
+        "complex64",
+    ]
     dtype = str(rng.choice(dtypes, p=[0.3] + [0.1] * 7))
-    sizes = [int(rng.integers(1, 65)), int(rng.integers(1, 2049)), int(rng.choice([10, 30_522, 50_257, 400_000]))]
+    sizes = [
+        int(rng.integers(1, 65)),
+        int(rng.integers(1, 2049)),
+        int(rng.choice([10, 30_522, 50_257, 400_000])),
+    ]
     return sizes, {"dtype": dtype}
 
 
@@ -85,8 +113,10 @@ def cosine_similarity_matrix(rng):
 
 def cooccurrence_counts(rng):
     vocab = {word: i for i, word in enumerate(dict.fromkeys(_pick(rng, WORDS[3:9], 5)))}
-    sentences = [_pick(rng, list(vocab) + UNKNOWN[:1], int(rng.integers(0, 7)))
-                 for _ in range(int(rng.integers(1, 4)))]
+    sentences = [
+        _pick(rng, list(vocab) + UNKNOWN[:1], int(rng.integers(0, 7)))
+        for _ in range(int(rng.integers(1, 4)))
+    ]
     return [sentences, vocab, int(rng.integers(1, 4))], {}
 
 
@@ -122,7 +152,10 @@ def svd_nearest(rng):
 
 
 def skipgram_pairs(rng):
-    return [_pick(rng, WORDS[3:10], int(rng.integers(0, 8))), int(rng.integers(1, 4))], {}
+    return [
+        _pick(rng, WORDS[3:10], int(rng.integers(0, 8))),
+        int(rng.integers(1, 4)),
+    ], {}
 
 
 def keep_probabilities(rng):
@@ -137,7 +170,12 @@ def draw_negatives(rng):
     positive = int(rng.integers(len(noise)))
     if noise[positive] > 0.9:
         return None
-    return [positive, noise.tolist(), int(rng.choice([0, 3, 3000])), int(rng.integers(1000))], {}
+    return [
+        positive,
+        noise.tolist(),
+        int(rng.choice([0, 3, 3000])),
+        int(rng.integers(1000)),
+    ], {}
 
 
 def negative_sampling_loss(rng):
@@ -145,7 +183,9 @@ def negative_sampling_loss(rng):
     scale = float(rng.choice([0.5, 3.0, 30.0]))
     center = (rng.normal(size=dim) * scale).round(3).tolist()
     context = (rng.normal(size=dim) * scale).round(3).tolist()
-    negatives = (rng.normal(size=(int(rng.integers(0, 4)), dim)) * scale).round(3).tolist()
+    negatives = (
+        (rng.normal(size=(int(rng.integers(0, 4)), dim)) * scale).round(3).tolist()
+    )
     return [center, context, negatives], {}
 
 
@@ -156,13 +196,18 @@ def cbow_scores(rng):
     context = rng.integers(rows, size=int(rng.integers(1, 5))).tolist()
     if len(context) > 1 and rng.random() < 0.5:
         context[-1] = context[0]  # a repeated context word
-    candidates = rng.choice(rows, size=int(rng.integers(1, rows)), replace=False).tolist()
+    candidates = rng.choice(
+        rows, size=int(rng.integers(1, rows)), replace=False
+    ).tolist()
     return [context, inputs, outputs, candidates], {}
 
 
 def cosine_similarity(rng):
     dim = int(rng.integers(2, 6))
-    u, v = rng.normal(size=dim) * 3, rng.normal(size=dim) * float(rng.choice([0.1, 1, 10]))
+    u, v = (
+        rng.normal(size=dim) * 3,
+        rng.normal(size=dim) * float(rng.choice([0.1, 1, 10])),
+    )
     return [u.round(3).tolist(), v.round(3).tolist()], {}
 
 
@@ -186,7 +231,9 @@ def solve_analogy(rng):
         return None
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     target = unit[1] - unit[0] + unit[2]
-    if np.linalg.norm(target) < 1e-3 or not _clear_ranking(unit @ target, skip=[0, 1, 2]):
+    if np.linalg.norm(target) < 1e-3 or not _clear_ranking(
+        unit @ target, skip=[0, 1, 2]
+    ):
         return None
     return ["a", "b", "c", words, vectors.tolist()], {}
 
@@ -242,13 +289,20 @@ def neighbours_through_table(rng):
 
 def _counts(rng, rows, cols):
     """A sparse-ish count matrix: zeros, ones, fractions and counts above x_max."""
-    return rng.choice([0, 0, 0, 1, 1, 2, 0.5, 7, 40, 250], size=(rows, cols)).astype(float)
+    return rng.choice([0, 0, 0, 1, 1, 2, 0.5, 7, 40, 250], size=(rows, cols)).astype(
+        float
+    )
 
 
 def _glove_model(rng, size, dim):
     vectors = (rng.normal(size=(2, size, dim)) * 0.5).round(2)
     biases = (rng.normal(size=(2, size)) * 0.5).round(2)
-    return vectors[0].tolist(), vectors[1].tolist(), biases[0].tolist(), biases[1].tolist()
+    return (
+        vectors[0].tolist(),
+        vectors[1].tolist(),
+        biases[0].tolist(),
+        biases[1].tolist(),
+    )
 
 
 def _glove_settings(rng):
@@ -293,8 +347,16 @@ def adagrad_step(rng):
     parameters = (rng.normal(size=shape)).round(2)
     gradients = (rng.normal(size=shape) * rng.choice([0.1, 1.0, 20.0])).round(2)
     sums = rng.choice([0.01, 1.0, 4.0, 100.0], size=shape)
-    return ([parameters.tolist(), gradients.tolist(), sums.tolist(),
-             float(rng.choice([0.05, 0.2, 1.0]))], {}, _some_arrays(rng, 3))
+    return (
+        [
+            parameters.tolist(),
+            gradients.tolist(),
+            sums.tolist(),
+            float(rng.choice([0.05, 0.2, 1.0])),
+        ],
+        {},
+        _some_arrays(rng, 3),
+    )
 
 
 def nonzero_triples(rng):
@@ -303,23 +365,37 @@ def nonzero_triples(rng):
 
 
 GENERATORS: dict[str, Callable] = {
-    "01.build_vocabulary": build_vocabulary, "01.one_hot_encode": one_hot_encode,
-    "01.one_hot_decode": one_hot_decode, "01.one_hot_nbytes": one_hot_nbytes,
+    "01.build_vocabulary": build_vocabulary,
+    "01.one_hot_encode": one_hot_encode,
+    "01.one_hot_decode": one_hot_decode,
+    "01.one_hot_nbytes": one_hot_nbytes,
     "02.cosine_similarity_matrix": cosine_similarity_matrix,
-    "02.cooccurrence_counts": cooccurrence_counts, "02.ppmi": ppmi, "02.svd_nearest": svd_nearest,
-    "03.skipgram_pairs": skipgram_pairs, "03.keep_probabilities": keep_probabilities,
-    "03.draw_negatives": draw_negatives, "03.negative_sampling_loss": negative_sampling_loss,
-    "03.cbow_scores": cbow_scores, "04.cosine_similarity": cosine_similarity,
-    "04.top_k_neighbours": top_k_neighbours, "04.solve_analogy": solve_analogy,
-    "04.spearman": spearman, "05.embed_batch": embed_batch, "05.one_hot_matmul": one_hot_matmul,
+    "02.cooccurrence_counts": cooccurrence_counts,
+    "02.ppmi": ppmi,
+    "02.svd_nearest": svd_nearest,
+    "03.skipgram_pairs": skipgram_pairs,
+    "03.keep_probabilities": keep_probabilities,
+    "03.draw_negatives": draw_negatives,
+    "03.negative_sampling_loss": negative_sampling_loss,
+    "03.cbow_scores": cbow_scores,
+    "04.cosine_similarity": cosine_similarity,
+    "04.top_k_neighbours": top_k_neighbours,
+    "04.solve_analogy": solve_analogy,
+    "04.spearman": spearman,
+    "05.embed_batch": embed_batch,
+    "05.one_hot_matmul": one_hot_matmul,
     "05.rows_with_gradient": rows_with_gradient,
     "05.neighbours_through_table": neighbours_through_table,
-    "06.glove_loss": glove_loss, "06.glove_gradients": glove_gradients,
-    "06.nonzero_triples": nonzero_triples, "06.adagrad_step": adagrad_step,
+    "06.glove_loss": glove_loss,
+    "06.glove_gradients": glove_gradients,
+    "06.nonzero_triples": nonzero_triples,
+    "06.adagrad_step": adagrad_step,
 }
 
 
-def draw(task_id: str, rng: np.random.Generator, attempts: int = 1000) -> tuple[list, dict, list]:
+def draw(
+    task_id: str, rng: np.random.Generator, attempts: int = 1000
+) -> tuple[list, dict, list]:
     """One usable input for ``task_id`` (drawing again past unusable ones): the arguments,
     the keyword arguments, and the positions of the arguments to pass as NumPy arrays
     (a generator may return that third item; most do not)."""
@@ -328,4 +404,6 @@ def draw(task_id: str, rng: np.random.Generator, attempts: int = 1000) -> tuple[
         if drawn is not None:
             args, kwargs, *arrays = drawn
             return args, kwargs, list(arrays[0]) if arrays else []
-    raise RuntimeError(f"the generator of {task_id} found no usable input in {attempts} draws")
+    raise RuntimeError(
+        f"the generator of {task_id} found no usable input in {attempts} draws"
+    )

@@ -40,48 +40,81 @@ def resolve_chapter(chapter: str) -> tuple[str, list[str]]:
     tasks = [task_id for task_id in TASKS if task_id.startswith(number + ".")]
     if not number.isdigit() or not tasks:
         chapters = sorted({task_id.split(".")[0] for task_id in TASKS})
-        raise SystemExit(f"error: no exercises for chapter {chapter!r}. Chapters with "
-                         f"exercises: {', '.join(chapters)} (e.g. 'python -m embcourse.grade 01 DIR').")
+        raise SystemExit(
+            f"error: no exercises for chapter {chapter!r}. Chapters with "
+            f"exercises: {', '.join(chapters)} (e.g. 'python -m embcourse.grade 01 DIR')."
+        )
     return number, tasks
 
 
-def grade_one(entry: submissions.Entry, tasks: list[str], hidden_dir: Path | None,
-              limits: Limits, slot: int, sandboxed: bool) -> Submission:
+def grade_one(
+    entry: submissions.Entry,
+    tasks: list[str],
+    hidden_dir: Path | None,
+    limits: Limits,
+    slot: int,
+    sandboxed: bool,
+) -> Submission:
     """Grade one submission in a child process; its temporary folder is always removed."""
     notebook, problem = submissions.read(entry.path)
     if notebook is None:
         return Submission(entry.learner, INVALID, problem)
     folder = Path(tempfile.mkdtemp(prefix="embcourse-grade-"))
     try:
-        job = runner.job(submissions.code_cells(notebook), tasks, hidden_dir, limits, slot, sandboxed)
+        job = runner.job(
+            submissions.code_cells(notebook), tasks, hidden_dir, limits, slot, sandboxed
+        )
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         sandbox.prepare_exchange(folder / "exchange")
         case_count = sum(len(load_cases(task_id, hidden_dir)) for task_id in tasks)
-        budget = (limits.notebook_seconds + case_count * limits.case_seconds + 10 * len(tasks)
-                  + (runner.MAX_RESTARTS + 1) * 60 + limits.cell_seconds)
+        budget = (
+            limits.notebook_seconds
+            + case_count * limits.case_seconds
+            + 10 * len(tasks)
+            + (runner.MAX_RESTARTS + 1) * 60
+            + limits.cell_seconds
+        )
         try:
-            result = subprocess.run([sys.executable, "-m", "embcourse.grading.runner", str(folder)],
-                                    capture_output=True, text=True, timeout=budget)
+            result = subprocess.run(
+                [sys.executable, "-m", "embcourse.grading.runner", str(folder)],
+                capture_output=True,
+                text=True,
+                timeout=budget,
+            )
         except subprocess.TimeoutExpired:
-            return Submission(entry.learner, TIMEOUT, "grading took too long and was stopped")
+            return Submission(
+                entry.learner, TIMEOUT, "grading took too long and was stopped"
+            )
         try:
             payload = json.loads((folder / "result.json").read_text(encoding="utf-8"))
             return Submission.from_json(entry.learner, payload)
         except (OSError, ValueError, KeyError, TypeError):
             last = (result.stderr.strip().splitlines() or ["no message"])[-1][:200]
-            return Submission(entry.learner, GRADER_FAILED, f"the grader failed on this file: {last}")
+            return Submission(
+                entry.learner, GRADER_FAILED, f"the grader failed on this file: {last}"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
-              feedback_dir: Path | None, jobs: int, limits: Limits, quiet: bool = False,
-              sandboxed: bool = True) -> list[Submission]:
+def grade_all(
+    chapter: str,
+    folder: Path,
+    out: Path,
+    hidden_dir: Path | None,
+    feedback_dir: Path | None,
+    jobs: int,
+    limits: Limits,
+    quiet: bool = False,
+    sandboxed: bool = True,
+) -> list[Submission]:
     """Grade every ``*.ipynb`` in ``folder``, ``jobs`` at a time, and write the gradebook."""
     _, tasks = resolve_chapter(chapter)
     if not folder.is_dir():
-        raise SystemExit(f"error: {folder} is not a folder. Put one .ipynb file per learner "
-                         "in a folder and pass that folder.")
+        raise SystemExit(
+            f"error: {folder} is not a folder. Put one .ipynb file per learner "
+            "in a folder and pass that folder."
+        )
     if sandboxed:
         try:
             sandbox.check_available()
@@ -89,7 +122,9 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
             raise SystemExit(f"error: {error}") from None
     entries, skipped = submissions.find(folder)
     if skipped and not quiet:
-        print(f"note: skipping {len(skipped)} file(s) that are not .ipynb: {', '.join(skipped[:5])}")
+        print(
+            f"note: skipping {len(skipped)} file(s) that are not .ipynb: {', '.join(skipped[:5])}"
+        )
     if not entries:
         raise SystemExit(f"error: no .ipynb files in {folder}.")
     claims = [sandbox.claim_slot() for _ in range(jobs)]  # uids no other grader uses
@@ -102,8 +137,11 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
         try:
             return grade_one(entry, tasks, hidden_dir, limits, slot, sandboxed)
         except Exception as error:  # one file must never cost the others their rows
-            return Submission(entry.learner, GRADER_FAILED,
-                              f"the grader failed on this file ({type(error).__name__}); please report it")
+            return Submission(
+                entry.learner,
+                GRADER_FAILED,
+                f"the grader failed on this file ({type(error).__name__}); please report it",
+            )
         finally:
             slots.put(slot)
 
@@ -113,8 +151,9 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(graded, entry) for entry in entries]
-            for future in progress_bar(as_completed(futures), total=len(futures), desc="grading",
-                                       quiet=quiet):
+            for future in progress_bar(
+                as_completed(futures), total=len(futures), desc="grading", quiet=quiet
+            ):
                 rows.append(future.result())
     finally:
         for _, lock in claims:
@@ -128,39 +167,104 @@ def grade_all(chapter: str, folder: Path, out: Path, hidden_dir: Path | None,
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m embcourse.grade``: parse the command line and grade."""
-    parser = argparse.ArgumentParser(prog="python -m embcourse.grade",
-                                     description="Grade a folder of learners' notebooks for one chapter.")
-    parser.add_argument("chapter", help="chapter number (01) or exercise name (01_one_hot)")
+    parser = argparse.ArgumentParser(
+        prog="python -m embcourse.grade",
+        description="Grade a folder of learners' notebooks for one chapter.",
+    )
+    parser.add_argument(
+        "chapter", help="chapter number (01) or exercise name (01_one_hot)"
+    )
     parser.add_argument("submissions", type=Path, help="folder of LEARNER.ipynb files")
-    parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="gradebook CSV (default: grades.csv)")
-    parser.add_argument("--feedback", type=Path, help="folder for one LEARNER.md per learner (default: feedback/ beside --out)")
-    parser.add_argument("--hidden", type=Path, default=DEFAULT_HIDDEN, help="folder of hidden cases (default: grading/hidden)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: cores)")
-    parser.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, help="seconds for one code cell")
-    parser.add_argument("--timeout", type=int, default=Limits.notebook_seconds, help="seconds for all the code cells of a notebook")
-    parser.add_argument("--case-timeout", type=int, default=Limits.case_seconds, help="seconds for one call of a task function")
-    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="memory of one kernel")
-    parser.add_argument("--unsandboxed", action="store_true",
-                        help="grade without the sandbox where bubblewrap cannot run (trusted notebooks only; recorded in the gradebook)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("grades.csv"),
+        help="gradebook CSV (default: grades.csv)",
+    )
+    parser.add_argument(
+        "--feedback",
+        type=Path,
+        help="folder for one LEARNER.md per learner (default: feedback/ beside --out)",
+    )
+    parser.add_argument(
+        "--hidden",
+        type=Path,
+        default=DEFAULT_HIDDEN,
+        help="folder of hidden cases (default: grading/hidden)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="submissions graded at once (default: cores)",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=Limits.cell_seconds,
+        help="seconds for one code cell",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=Limits.notebook_seconds,
+        help="seconds for all the code cells of a notebook",
+    )
+    parser.add_argument(
+        "--case-timeout",
+        type=int,
+        default=Limits.case_seconds,
+        help="seconds for one call of a task function",
+    )
+    parser.add_argument(
+        "--memory-mb", type=int, default=Limits.memory_mb, help="memory of one kernel"
+    )
+    parser.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="grade without the sandbox where bubblewrap cannot run (trusted notebooks only; recorded in the gradebook)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar or summary"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.hidden is not None and not args.hidden.is_dir():
-        raise SystemExit(f"error: the hidden-cases folder {args.hidden} does not exist. Pass "
-                         "--hidden with a folder of NN.json files (see grading/README.md).")
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.timeout,
-                    case_seconds=args.case_timeout, memory_mb=args.memory_mb)
+        raise SystemExit(
+            f"error: the hidden-cases folder {args.hidden} does not exist. Pass "
+            "--hidden with a folder of NN.json files (see grading/README.md)."
+        )
+    limits = Limits(
+        cell_seconds=args.cell_timeout,
+        notebook_seconds=args.timeout,
+        case_seconds=args.case_timeout,
+        memory_mb=args.memory_mb,
+    )
     feedback_dir = args.feedback or args.out.parent / "feedback"
     if args.unsandboxed:
-        print(f"warning: {UNSANDBOXED_NOTE}: the notebooks' code can read, change and send "
-              "anything this user can. The gradebook's reason column says so.", file=sys.stderr)
+        print(
+            f"warning: {UNSANDBOXED_NOTE}: the notebooks' code can read, change and send "
+            "anything this user can. The gradebook's reason column says so.",
+            file=sys.stderr,
+        )
     started = time.perf_counter()
-    rows = grade_all(args.chapter, args.submissions, args.out, args.hidden, feedback_dir,
-                     max(1, args.jobs), limits, quiet=args.quiet, sandboxed=not args.unsandboxed)
+    rows = grade_all(
+        args.chapter,
+        args.submissions,
+        args.out,
+        args.hidden,
+        feedback_dir,
+        max(1, args.jobs),
+        limits,
+        quiet=args.quiet,
+        sandboxed=not args.unsandboxed,
+    )
     if not args.quiet:
         counts: dict[str, int] = {}
         for row in rows:
             counts[row.status] = counts.get(row.status, 0) + 1
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        print(f"graded {len(rows)} submissions in {time.perf_counter() - started:.1f} s ({summary}); "
-              f"gradebook: {args.out}; feedback: {feedback_dir}/")
+        print(
+            f"graded {len(rows)} submissions in {time.perf_counter() - started:.1f} s ({summary}); "
+            f"gradebook: {args.out}; feedback: {feedback_dir}/"
+        )
     return 0

@@ -56,9 +56,12 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
         return json.dumps("missing")
     numpy = sys.modules.get("numpy")
     original_default_rng = getattr(getattr(numpy, "random", None), "default_rng", None)
-    if original_default_rng is not None:  # an unseeded default_rng() would differ per run
+    if (
+        original_default_rng is not None
+    ):  # an unseeded default_rng() would differ per run
         numpy.random.default_rng = lambda *args, **kwargs: original_default_rng(
-            *(args or (seed,)), **kwargs)
+            *(args or (seed,)), **kwargs
+        )
     previous = signal.signal(signal.SIGALRM, alarm)
     results = []
     try:
@@ -66,9 +69,13 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
             reseed()
             signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
-                args, kwargs = copy.deepcopy(case["args"]), copy.deepcopy(case["kwargs"])
+                args, kwargs = (
+                    copy.deepcopy(case["args"]),
+                    copy.deepcopy(case["kwargs"]),
+                )
                 for position in case.get("arrays", []):  # passed as NumPy arrays
                     import numpy
+
                     args[position] = numpy.array(args[position], dtype=float)
                 value = function(*args, **kwargs)
                 signal.setitimer(signal.ITIMER_REAL, 0)

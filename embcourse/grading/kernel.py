@@ -38,16 +38,21 @@ OK, ERROR, TIMEOUT, DEAD = "ok", "error", "timeout", "dead"
 class Reply:
     """What came of one execute request."""
 
-    kind: str                  # OK, ERROR, TIMEOUT or DEAD
-    error_name: str = ""       # the exception's class name when kind is ERROR
+    kind: str  # OK, ERROR, TIMEOUT or DEAD
+    error_name: str = ""  # the exception's class name when kind is ERROR
     expressions: dict | None = None  # user_expressions, as the kernel evaluated them
 
 
 class KernelSession:
     """A sandboxed kernel that can be started, asked to execute code, and restarted."""
 
-    def __init__(self, exchange_dir: Path, slot: int, limits: sandbox.SandboxLimits,
-                 sandboxed: bool = True):
+    def __init__(
+        self,
+        exchange_dir: Path,
+        slot: int,
+        limits: sandbox.SandboxLimits,
+        sandboxed: bool = True,
+    ):
         self.exchange_dir = exchange_dir
         self.slot = slot
         self.limits = limits
@@ -78,19 +83,44 @@ class KernelSession:
         # The kernel sees the folder at sandbox.EXCHANGE_DIR, the grader at its host path:
         # the same sockets under two names.
         inside = Path(sandbox.EXCHANGE_DIR if self.sandboxed else folder)
-        info = {"transport": "ipc", "ip": str(inside / "kernel"), "key": key,
-                "signature_scheme": "hmac-sha256", "kernel_name": "", "shell_port": 1,
-                "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
-        handle = os.open(folder / "connection.json",
-                         os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        info = {
+            "transport": "ipc",
+            "ip": str(inside / "kernel"),
+            "key": key,
+            "signature_scheme": "hmac-sha256",
+            "kernel_name": "",
+            "shell_port": 1,
+            "iopub_port": 2,
+            "stdin_port": 3,
+            "control_port": 4,
+            "hb_port": 5,
+        }
+        handle = os.open(
+            folder / "connection.json",
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+            0o644,
+        )
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(info, file)
         sandbox.unseal_exchange(folder, self.slot)
-        program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(inside / "connection.json"),
-                   "--IPKernelApp.parent_handle=0", "--HistoryManager.enabled=False"]
+        program = [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            str(inside / "connection.json"),
+            "--IPKernelApp.parent_handle=0",
+            "--HistoryManager.enabled=False",
+        ]
         filter_fd = sandbox.seccomp_fd() if self.sandboxed else None
-        argv = sandbox.command(program, folder, self.slot, self.limits, self.sandboxed,
-                               seccomp_fd=filter_fd)
+        argv = sandbox.command(
+            program,
+            folder,
+            self.slot,
+            self.limits,
+            self.sandboxed,
+            seccomp_fd=filter_fd,
+        )
         environment, cwd = None, str(folder)
         if not self.sandboxed:  # no sandbox folders: a home beside the exchange folder
             home = self.exchange_dir.parent / "home"
@@ -100,9 +130,16 @@ class KernelSession:
             cwd = str(home)
         try:
             self.process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True, env=environment,
-                cwd=cwd, pass_fds=() if filter_fd is None else (filter_fd,))
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+                start_new_session=True,
+                env=environment,
+                cwd=cwd,
+                pass_fds=() if filter_fd is None else (filter_fd,),
+            )
         finally:
             if filter_fd is not None:
                 os.close(filter_fd)
@@ -112,7 +149,10 @@ class KernelSession:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline and self.alive():
             request = self.session.send(self.shell, "kernel_info_request", {})
-            if self._wait_reply(self.shell, request["header"]["msg_id"], 1.0) is not None:
+            if (
+                self._wait_reply(self.shell, request["header"]["msg_id"], 1.0)
+                is not None
+            ):
                 sandbox.seal_exchange(folder)
                 return
         self.stop()
@@ -152,13 +192,24 @@ class KernelSession:
 
     # --- requests ---------------------------------------------------------------------
 
-    def execute(self, code: str, seconds: float, expressions: dict[str, str] | None = None) -> Reply:
+    def execute(
+        self, code: str, seconds: float, expressions: dict[str, str] | None = None
+    ) -> Reply:
         """Run ``code`` and wait at most ``seconds`` for the reply to this very request."""
         if not self.alive():
             return Reply(DEAD)
-        request = self.session.send(self.shell, "execute_request", {
-            "code": code, "silent": False, "store_history": False,
-            "user_expressions": expressions or {}, "allow_stdin": False, "stop_on_error": False})
+        request = self.session.send(
+            self.shell,
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": False,
+                "user_expressions": expressions or {},
+                "allow_stdin": False,
+                "stop_on_error": False,
+            },
+        )
         reply = self._wait_reply(self.shell, request["header"]["msg_id"], seconds)
         if reply is None:
             return Reply(DEAD if not self.alive() else TIMEOUT)
@@ -193,16 +244,25 @@ class KernelSession:
                 _, message = self.session.recv(socket, mode=zmq.NOBLOCK, content=True)
             except Exception:  # unsigned, malformed or oversized: not a reply to us
                 continue
-            if isinstance(message, dict) and message.get("parent_header", {}).get("msg_id") == msg_id:
+            if (
+                isinstance(message, dict)
+                and message.get("parent_header", {}).get("msg_id") == msg_id
+            ):
                 return message
 
 
-def expression_text(reply: Reply, name: str, limit: int = MAX_MESSAGE_BYTES) -> str | None:
+def expression_text(
+    reply: Reply, name: str, limit: int = MAX_MESSAGE_BYTES
+) -> str | None:
     """The value of a string-valued user expression, or None if it is not there."""
     value = (reply.expressions or {}).get(name)
     if not isinstance(value, dict) or value.get("status") != "ok":
         return None
-    text = value.get("data", {}).get("text/plain") if isinstance(value.get("data"), dict) else None
+    text = (
+        value.get("data", {}).get("text/plain")
+        if isinstance(value.get("data"), dict)
+        else None
+    )
     if not isinstance(text, str) or len(text) > limit:
         return None
     try:

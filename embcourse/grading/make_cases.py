@@ -33,7 +33,11 @@ def notebook_functions(path: Path) -> dict:
     """The functions the code cells of a course notebook define (check cells skipped)."""
     namespace: dict = {}
     for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "code" and "def " in cell.source and "check(" not in cell.source:
+        if (
+            cell.cell_type == "code"
+            and "def " in cell.source
+            and "check(" not in cell.source
+        ):
             exec(compile(cell.source, str(path), "exec"), namespace)
     return namespace
 
@@ -42,7 +46,9 @@ def reference_solutions(chapter: str) -> dict:
     """The task functions defined by ``solutions/NN_*.ipynb``, by name."""
     paths = sorted((repo_root() / "solutions").glob(f"{chapter}_*.ipynb"))
     if not paths:
-        raise SystemExit(f"error: no solution notebook for chapter {chapter} in {repo_root() / 'solutions'}")
+        raise SystemExit(
+            f"error: no solution notebook for chapter {chapter} in {repo_root() / 'solutions'}"
+        )
     return notebook_functions(paths[0])
 
 
@@ -66,7 +72,9 @@ def expected_value(task_id: str, function, args: list, kwargs: dict):
         expected = {"count": k, "exclude": positive, "vocab_size": len(noise)}
         if k >= 1000:
             rest = 1 - noise[positive]
-            expected["shares"] = {str(i): p / rest for i, p in enumerate(noise) if i != positive}
+            expected["shares"] = {
+                str(i): p / rest for i, p in enumerate(noise) if i != positive
+            }
             expected["tolerance"] = SHARE_TOLERANCE
         return expected
     return plain(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
@@ -100,19 +108,32 @@ def write(tables: dict[str, dict], folder: Path) -> list[Path]:
     paths = [folder / f"{chapter}.json" for chapter in tables]
     existing = [path.name for path in paths if path.exists()]
     if existing:
-        raise SystemExit(f"error: {folder} already holds {', '.join(existing)}. Choose a new folder "
-                         "(or move those files away): nothing was written.")
+        raise SystemExit(
+            f"error: {folder} already holds {', '.join(existing)}. Choose a new folder "
+            "(or move those files away): nothing was written."
+        )
     for path, table in zip(paths, tables.values()):
         path.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
     return paths
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m embcourse.grading.make_cases",
-                                     description="Write fresh hidden cases from a private seed.")
-    parser.add_argument("--seed", type=int, required=True, help="a private number; the same seed gives the same cases")
-    parser.add_argument("--out", type=Path, required=True, help="a new folder for the NN.json files")
-    parser.add_argument("--per-task", type=int, default=6, help="cases per task (default 6)")
+    parser = argparse.ArgumentParser(
+        prog="python -m embcourse.grading.make_cases",
+        description="Write fresh hidden cases from a private seed.",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        required=True,
+        help="a private number; the same seed gives the same cases",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="a new folder for the NN.json files"
+    )
+    parser.add_argument(
+        "--per-task", type=int, default=6, help="cases per task (default 6)"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.per_task < 1:
         raise SystemExit("error: --per-task must be at least 1.")

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from embcourse.checks import Case, CaseOutcome, CheckResult, load_cases
 
 GRADED, TIMEOUT, KERNEL_DIED, OUT_OF_MEMORY, INVALID, GRADER_FAILED = (
-    "graded", "timeout", "kernel died", "out of memory", "invalid notebook", "grader failed")
+    "graded",
+    "timeout",
+    "kernel died",
+    "out of memory",
+    "invalid notebook",
+    "grader failed",
+)
 POINTS_PER_TASK = 10
 
 
@@ -33,15 +39,29 @@ class Submission:
 
     def to_json(self) -> dict:
         """A plain form to send from the grading child process (no hidden case data)."""
-        return {"status": self.status, "reason": self.reason,
-                "results": {task_id: {"status": r.status, "message": r.message,
-                                      "outcomes": [{"name": o.case.name, "hidden": o.case.hidden,
-                                                    "status": o.status, "detail": o.detail}
-                                                   for o in r.outcomes]}
-                            for task_id, r in self.results.items()}}
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "results": {
+                task_id: {
+                    "status": r.status,
+                    "message": r.message,
+                    "outcomes": [
+                        {
+                            "name": o.case.name,
+                            "hidden": o.case.hidden,
+                            "status": o.status,
+                            "detail": o.detail,
+                        }
+                        for o in r.outcomes
+                    ],
+                }
+                for task_id, r in self.results.items()
+            },
+        }
 
     @classmethod
-    def from_json(cls, learner: str, payload: dict) -> "Submission":
+    def from_json(cls, learner: str, payload: dict) -> Submission:
         """Rebuild a row; the learner id always comes from the caller (the file name)."""
         row = cls(learner, str(payload["status"]), str(payload["reason"]))
         for task_id, data in payload["results"].items():
@@ -49,7 +69,11 @@ class Submission:
             outcomes = []
             for item in data["outcomes"]:
                 case = public.get(item["name"]) if not item["hidden"] else None
-                case = case or Case(item["name"], [], {}, None, hidden=bool(item["hidden"]))
+                case = case or Case(
+                    item["name"], [], {}, None, hidden=bool(item["hidden"])
+                )
                 outcomes.append(CaseOutcome(case, item["status"], item["detail"]))
-            row.results[task_id] = CheckResult(task_id, data["status"], outcomes, data["message"])
+            row.results[task_id] = CheckResult(
+                task_id, data["status"], outcomes, data["message"]
+            )
         return row

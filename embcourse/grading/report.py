@@ -27,7 +27,9 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def write_gradebook(rows: list[Submission], tasks: list[str], out: Path, note: str = "") -> None:
+def write_gradebook(
+    rows: list[Submission], tasks: list[str], out: Path, note: str = ""
+) -> None:
     """Write the CSV atomically: a temporary file in the same folder, then a rename.
 
     ``note`` (for example that grading ran without the sandbox) is added to every
@@ -39,8 +41,14 @@ def write_gradebook(rows: list[Submission], tasks: list[str], out: Path, note: s
     for row in sorted(rows, key=lambda r: r.learner):
         points = [row.points(task_id) for task_id in tasks]
         reason = "; ".join(part for part in (row.reason, note) if part)
-        cells = [row.learner, *[f"{p:g}" for p in points], f"{sum(points):g}",
-                 str(POINTS_PER_TASK * len(tasks)), row.status, reason]
+        cells = [
+            row.learner,
+            *[f"{p:g}" for p in points],
+            f"{sum(points):g}",
+            str(POINTS_PER_TASK * len(tasks)),
+            row.status,
+            reason,
+        ]
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
@@ -57,11 +65,17 @@ def feedback_text(row: Submission, tasks: list[str], note: str = "") -> str:
     """The Markdown a learner reads: status, points, and each task's check output."""
     total = sum(row.points(task_id) for task_id in tasks)
     reason = "; ".join(part for part in (row.reason, note) if part)
-    lines = [f"# Feedback for {' '.join(row.learner.split())}", "",
-             f"Status: **{row.status}**" + (f" ({reason})" if reason else ""),
-             f"Points: **{total:g} of {POINTS_PER_TASK * len(tasks)}**", ""]
+    lines = [
+        f"# Feedback for {' '.join(row.learner.split())}",
+        "",
+        f"Status: **{row.status}**" + (f" ({reason})" if reason else ""),
+        f"Points: **{total:g} of {POINTS_PER_TASK * len(tasks)}**",
+        "",
+    ]
     for task_id in tasks:
-        lines.append(f"## {task_id}: {row.points(task_id):g} of {POINTS_PER_TASK} points")
+        lines.append(
+            f"## {task_id}: {row.points(task_id):g} of {POINTS_PER_TASK} points"
+        )
         result = row.results.get(task_id)
         if result is None:
             lines.append("Not graded: the notebook did not reach the grading step.")
@@ -81,27 +95,36 @@ def feedback_names(learners: list[str]) -> dict[str, str]:
     some file systems do), each of them gets a short hash of its id, so no learner's
     feedback can land in a file named after another.
     """
-    bases = {learner: re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100] or "learner"
-             for learner in learners}
+    bases = {
+        learner: re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100]
+        or "learner"
+        for learner in learners
+    }
     counts: dict[str, int] = {}
     for base in bases.values():
         counts[base.lower()] = counts.get(base.lower(), 0) + 1
     names = {}
     for learner, base in bases.items():
         if counts[base.lower()] > 1 or base.lower() == "learner":
-            digest = hashlib.sha256(learner.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            digest = hashlib.sha256(
+                learner.encode("utf-8", "surrogatepass")
+            ).hexdigest()[:8]
             base = f"{base}-{digest}"
         names[learner] = f"{base}.md"
     return names
 
 
-def write_feedback(rows: list[Submission], tasks: list[str], folder: Path, note: str = "") -> None:
+def write_feedback(
+    rows: list[Submission], tasks: list[str], folder: Path, note: str = ""
+) -> None:
     """Write one feedback file per learner into ``folder``, and nowhere else."""
     folder.mkdir(parents=True, exist_ok=True)
     names = feedback_names([row.learner for row in rows])
     root = folder.resolve()
     for row in rows:
         path = root / names[row.learner]
-        if path.parent != root:  # cannot happen with feedback_names; refuse rather than trust it
+        if (
+            path.parent != root
+        ):  # cannot happen with feedback_names; refuse rather than trust it
             raise ValueError(f"feedback file name {names[row.learner]!r} leaves {root}")
         path.write_text(feedback_text(row, tasks, note), encoding="utf-8")

@@ -29,10 +29,25 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from embcourse.checks import (FAILED, NOT_ATTEMPTED, TASKS, Case, CaseOutcome, CheckResult, judge,
-                              load_cases, summarise)
+from embcourse.checks import (
+    FAILED,
+    NOT_ATTEMPTED,
+    TASKS,
+    Case,
+    CaseOutcome,
+    CheckResult,
+    judge,
+    load_cases,
+    summarise,
+)
 from embcourse.grading import kernel, sandbox
-from embcourse.grading.outcome import GRADED, KERNEL_DIED, OUT_OF_MEMORY, TIMEOUT, Submission
+from embcourse.grading.outcome import (
+    GRADED,
+    KERNEL_DIED,
+    OUT_OF_MEMORY,
+    TIMEOUT,
+    Submission,
+)
 
 #: How many times a kernel is restarted for one submission before grading gives up.
 MAX_RESTARTS = 3
@@ -59,9 +74,12 @@ class Limits:
 
     def sandbox_limits(self, grading_seconds: int) -> sandbox.SandboxLimits:
         """The rlimits of the kernel (CPU time covers the notebook and the grading)."""
-        return sandbox.SandboxLimits(memory_mb=self.memory_mb, disk_mb=self.disk_mb,
-                                     processes=self.processes,
-                                     cpu_seconds=self.notebook_seconds + grading_seconds + 30)
+        return sandbox.SandboxLimits(
+            memory_mb=self.memory_mb,
+            disk_mb=self.disk_mb,
+            processes=self.processes,
+            cpu_seconds=self.notebook_seconds + grading_seconds + 30,
+        )
 
 
 class Grading:
@@ -71,7 +89,9 @@ class Grading:
         self.cells = cells
         self.limits = limits
         self.session = session
-        self.completed: list[int] = []  # cells that ran to the end, to replay after a restart
+        self.completed: list[
+            int
+        ] = []  # cells that ran to the end, to replay after a restart
         self.restarts = 0
         self.status, self.reason = GRADED, ""
 
@@ -93,8 +113,9 @@ class Grading:
             return False
         for index in self.completed:
             seconds = min(self.limits.cell_seconds, deadline - time.monotonic())
-            if seconds <= 0 or self.session.execute(self.cells[index], seconds).kind in (
-                    kernel.TIMEOUT, kernel.DEAD):
+            if seconds <= 0 or self.session.execute(
+                self.cells[index], seconds
+            ).kind in (kernel.TIMEOUT, kernel.DEAD):
                 return False
         return True
 
@@ -106,40 +127,69 @@ class Grading:
             number = index + 1
             seconds = min(limits.cell_seconds, deadline - time.monotonic())
             if seconds <= 0:
-                self.problem(TIMEOUT, f"the notebook ran longer than {limits.notebook_seconds} s: "
-                                      f"code cells {number} and later were not run")
+                self.problem(
+                    TIMEOUT,
+                    f"the notebook ran longer than {limits.notebook_seconds} s: "
+                    f"code cells {number} and later were not run",
+                )
                 return
             reply = self.session.execute(source, seconds)
             if reply.kind in (kernel.OK, kernel.ERROR):
                 self.completed.append(index)
                 if reply.error_name in MEMORY_ERRORS:
-                    self.problem(OUT_OF_MEMORY, f"code cell {number} ran out of memory (MemoryError)")
+                    self.problem(
+                        OUT_OF_MEMORY,
+                        f"code cell {number} ran out of memory (MemoryError)",
+                    )
                 continue
             if reply.kind == kernel.TIMEOUT:
-                self.problem(TIMEOUT, f"code cell {number} ran longer than {limits.cell_seconds} s "
-                                      "and was stopped; grading went on without it")
+                self.problem(
+                    TIMEOUT,
+                    f"code cell {number} ran longer than {limits.cell_seconds} s "
+                    "and was stopped; grading went on without it",
+                )
             else:
-                self.problem(KERNEL_DIED, f"code cell {number} stopped the kernel; grading went on "
-                                          "without it")
+                self.problem(
+                    KERNEL_DIED,
+                    f"code cell {number} stopped the kernel; grading went on "
+                    "without it",
+                )
             if not self.recover(deadline + limits.cell_seconds):
-                self.problem(KERNEL_DIED, f"the kernel could not be recovered after code cell {number}")
+                self.problem(
+                    KERNEL_DIED,
+                    f"the kernel could not be recovered after code cell {number}",
+                )
                 return
 
     def grade_task(self, task_id: str, cases: list[Case]) -> list[CaseOutcome] | str:
         """Call the task's function on every case in the kernel; judge the results here."""
         task, limits = TASKS[task_id], self.limits
         seconds = limits.task_seconds(len(cases))
-        if not self.session.alive() and not self.recover(time.monotonic() + limits.notebook_seconds):
-            return [CaseOutcome(case, FAILED, "not graded: the kernel had stopped") for case in cases]
-        payload = json.dumps([{"args": case.args, "kwargs": case.kwargs, "arrays": list(case.arrays)}
-                              for case in cases])
-        code = (IN_KERNEL_SOURCE + "\n_embcourse_result = _embcourse_grade_task("
-                f"{task.function_name!r}, {payload!r}, {limits.case_seconds}, {SEED})\n")
+        if not self.session.alive() and not self.recover(
+            time.monotonic() + limits.notebook_seconds
+        ):
+            return [
+                CaseOutcome(case, FAILED, "not graded: the kernel had stopped")
+                for case in cases
+            ]
+        payload = json.dumps(
+            [
+                {"args": case.args, "kwargs": case.kwargs, "arrays": list(case.arrays)}
+                for case in cases
+            ]
+        )
+        code = (
+            IN_KERNEL_SOURCE + "\n_embcourse_result = _embcourse_grade_task("
+            f"{task.function_name!r}, {payload!r}, {limits.case_seconds}, {SEED})\n"
+        )
         reply = self.session.execute(code, seconds, {"result": "_embcourse_result"})
         if reply.kind in (kernel.TIMEOUT, kernel.DEAD):
-            what = (f"did not finish within {seconds} s for its {len(cases)} cases: check for a "
-                    "loop that never ends"
-                    if reply.kind == kernel.TIMEOUT else "stopped the kernel")
+            what = (
+                f"did not finish within {seconds} s for its {len(cases)} cases: check for a "
+                "loop that never ends"
+                if reply.kind == kernel.TIMEOUT
+                else "stopped the kernel"
+            )
             self.recover(time.monotonic() + limits.notebook_seconds)
             return [CaseOutcome(case, FAILED, what) for case in cases]
         text = kernel.expression_text(reply, "result")
@@ -150,10 +200,19 @@ class Grading:
         if returned == "missing":
             return f"no function {task.function_name} was defined"
         if not isinstance(returned, list) or len(returned) != len(cases):
-            return [CaseOutcome(case, FAILED, "could not be graded: the notebook changed "
-                                "something grading needs (a built-in, or the json module)")
-                    for case in cases]
-        return [self.judge_one(task_id, case, result) for case, result in zip(cases, returned)]
+            return [
+                CaseOutcome(
+                    case,
+                    FAILED,
+                    "could not be graded: the notebook changed "
+                    "something grading needs (a built-in, or the json module)",
+                )
+                for case in cases
+            ]
+        return [
+            self.judge_one(task_id, case, result)
+            for case, result in zip(cases, returned)
+        ]
 
     def judge_one(self, task_id: str, case: Case, result) -> CaseOutcome:
         """One case's outcome from what the kernel sent back for it."""
@@ -163,8 +222,12 @@ class Grading:
         if error == "not attempted":
             return CaseOutcome(case, NOT_ATTEMPTED)
         if error == "timeout":
-            return CaseOutcome(case, FAILED, f"did not finish within {self.limits.case_seconds} s: "
-                                             "check for a loop that never ends")
+            return CaseOutcome(
+                case,
+                FAILED,
+                f"did not finish within {self.limits.case_seconds} s: "
+                "check for a loop that never ends",
+            )
         if error == "changed input":
             return CaseOutcome(case, FAILED, "it changed its input: work on a copy")
         if error is not None:
@@ -173,19 +236,31 @@ class Grading:
         return judge(TASKS[task_id], case, result.get("value"))
 
 
-def grade(cells: list[str], tasks: list[str], hidden_dir: Path | None, limits: Limits,
-          exchange_dir: Path, slot: int, sandboxed: bool) -> Submission:
+def grade(
+    cells: list[str],
+    tasks: list[str],
+    hidden_dir: Path | None,
+    limits: Limits,
+    exchange_dir: Path,
+    slot: int,
+    sandboxed: bool,
+) -> Submission:
     """Grade the code ``cells`` of one submission on the chapter's ``tasks``."""
     cases = {task_id: load_cases(task_id, hidden_dir=hidden_dir) for task_id in tasks}
     grading_seconds = sum(limits.task_seconds(len(cases[task_id])) for task_id in tasks)
-    session = kernel.KernelSession(exchange_dir, slot, limits.sandbox_limits(grading_seconds),
-                                   sandboxed=sandboxed)
+    session = kernel.KernelSession(
+        exchange_dir, slot, limits.sandbox_limits(grading_seconds), sandboxed=sandboxed
+    )
     row = Submission("", GRADED)
     try:
         try:
             session.start()
         except RuntimeError as error:
-            return Submission("", KERNEL_DIED, f"{error} (is the sandbox working? see the instructors page)")
+            return Submission(
+                "",
+                KERNEL_DIED,
+                f"{error} (is the sandbox working? see the instructors page)",
+            )
         grading = Grading(cells, limits, session)
         grading.run_cells()
         # Every task's public cases first, then every task's hidden ones: a function can
@@ -205,7 +280,9 @@ def grade(cells: list[str], tasks: list[str], hidden_dir: Path | None, limits: L
                     outcomes.setdefault(task_id, []).extend(result)
         for task_id in tasks:
             if task_id in missing:
-                row.results[task_id] = CheckResult(task_id, NOT_ATTEMPTED, message=missing[task_id])
+                row.results[task_id] = CheckResult(
+                    task_id, NOT_ATTEMPTED, message=missing[task_id]
+                )
             else:
                 row.results[task_id] = summarise(task_id, outcomes.get(task_id, []))
         row.status, row.reason = grading.status, grading.reason
@@ -218,21 +295,40 @@ def main(argv: list[str]) -> int:
     """Child-process entry: read JOB_FOLDER/job.json, write JOB_FOLDER/result.json."""
     folder = Path(argv[0])
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    memory = 2 * 1024 ** 3  # the grader's own side of one submission: a flood of large
+    memory = 2 * 1024**3  # the grader's own side of one submission: a flood of large
     # messages from the kernel ends this process, and only this learner's row says so
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     hidden = Path(job["hidden_dir"]) if job["hidden_dir"] else None
-    row = grade(job["cells"], job["tasks"], hidden, Limits(**job["limits"]),
-                folder / "exchange", job["slot"], job["sandboxed"])
+    row = grade(
+        job["cells"],
+        job["tasks"],
+        hidden,
+        Limits(**job["limits"]),
+        folder / "exchange",
+        job["slot"],
+        job["sandboxed"],
+    )
     (folder / "result.json").write_text(json.dumps(row.to_json()), encoding="utf-8")
     return 0
 
 
-def job(cells: list[str], tasks: list[str], hidden_dir: Path | None, limits: Limits,
-        slot: int, sandboxed: bool) -> dict:
+def job(
+    cells: list[str],
+    tasks: list[str],
+    hidden_dir: Path | None,
+    limits: Limits,
+    slot: int,
+    sandboxed: bool,
+) -> dict:
     """The job.json a grader writes for :func:`main`."""
-    return {"cells": cells, "tasks": tasks, "hidden_dir": str(hidden_dir) if hidden_dir else None,
-            "limits": asdict(limits), "slot": slot, "sandboxed": sandboxed}
+    return {
+        "cells": cells,
+        "tasks": tasks,
+        "hidden_dir": str(hidden_dir) if hidden_dir else None,
+        "limits": asdict(limits),
+        "slot": slot,
+        "sandboxed": sandboxed,
+    }
 
 
 if __name__ == "__main__":

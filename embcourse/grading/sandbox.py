@@ -74,12 +74,12 @@ class SandboxUnavailable(RuntimeError):
 class SandboxLimits:
     """What one kernel may use."""
 
-    memory_mb: int = 2048       # RLIMIT_DATA (heap, private mappings); RLIMIT_AS is twice it
-    cpu_seconds: int = 600      # RLIMIT_CPU
-    file_mb: int = 64           # RLIMIT_FSIZE: the largest file it may write
-    disk_mb: int = 256          # size of /work; /tmp gets a quarter of it
-    processes: int = 64         # RLIMIT_NPROC (threads count too), see process_limit_applies
-    open_files: int = 256       # RLIMIT_NOFILE
+    memory_mb: int = 2048  # RLIMIT_DATA (heap, private mappings); RLIMIT_AS is twice it
+    cpu_seconds: int = 600  # RLIMIT_CPU
+    file_mb: int = 64  # RLIMIT_FSIZE: the largest file it may write
+    disk_mb: int = 256  # size of /work; /tmp gets a quarter of it
+    processes: int = 64  # RLIMIT_NPROC (threads count too), see process_limit_applies
+    open_files: int = 256  # RLIMIT_NOFILE
 
 
 #: How many kernels may run at once on one machine, over every grader running there.
@@ -97,8 +97,11 @@ def claim_slot():
     import fcntl
     import tempfile
 
-    folder = Path("/run/lock") if running_as_root() and Path("/run/lock").is_dir() else Path(
-        tempfile.gettempdir())
+    folder = (
+        Path("/run/lock")
+        if running_as_root() and Path("/run/lock").is_dir()
+        else Path(tempfile.gettempdir())
+    )
     for slot in range(SLOTS):
         lock = open(folder / f"embcourse-grade-slot-{slot}.lock", "a")
         try:
@@ -122,24 +125,37 @@ def kernel_uid(slot: int) -> int:
 
 def check_available() -> None:
     """Raise :class:`SandboxUnavailable` unless bubblewrap can start a sandbox here."""
-    fix = ("Grade on Linux with bubblewrap installed (Debian/Ubuntu: 'sudo apt-get install "
-           "bubblewrap'; Fedora: 'sudo dnf install bubblewrap'), where user namespaces are "
-           "allowed (inside Docker: run the container with '--security-opt seccomp=unconfined' "
-           "or grade outside it). Or pass --unsandboxed to grade without isolation: only for "
-           "notebooks you trust; the gradebook will say so.")
+    fix = (
+        "Grade on Linux with bubblewrap installed (Debian/Ubuntu: 'sudo apt-get install "
+        "bubblewrap'; Fedora: 'sudo dnf install bubblewrap'), where user namespaces are "
+        "allowed (inside Docker: run the container with '--security-opt seccomp=unconfined' "
+        "or grade outside it). Or pass --unsandboxed to grade without isolation: only for "
+        "notebooks you trust; the gradebook will say so."
+    )
     if sys.platform != "linux":
-        raise SandboxUnavailable(f"the grading sandbox needs Linux; this is {sys.platform}. {fix}")
+        raise SandboxUnavailable(
+            f"the grading sandbox needs Linux; this is {sys.platform}. {fix}"
+        )
     if shutil.which("bwrap") is None or shutil.which("prlimit") is None:
-        raise SandboxUnavailable(f"bubblewrap ('bwrap') or util-linux's 'prlimit' is not installed. {fix}")
-    probe = _bwrap_prefix(Path("/nonexistent-exchange"), 0, SandboxLimits(), exchange=False)
+        raise SandboxUnavailable(
+            f"bubblewrap ('bwrap') or util-linux's 'prlimit' is not installed. {fix}"
+        )
+    probe = _bwrap_prefix(
+        Path("/nonexistent-exchange"), 0, SandboxLimits(), exchange=False
+    )
     try:
-        result = subprocess.run(probe + ["--", "/usr/bin/true"], capture_output=True,
-                                text=True, timeout=30)
+        result = subprocess.run(
+            probe + ["--", "/usr/bin/true"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise SandboxUnavailable(f"bubblewrap could not start ({error}). {fix}") from None
+        raise SandboxUnavailable(
+            f"bubblewrap could not start ({error}). {fix}"
+        ) from None
     if result.returncode != 0:
         message = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise SandboxUnavailable(f"bubblewrap could not create a sandbox here ({message}). {fix}")
+        raise SandboxUnavailable(
+            f"bubblewrap could not create a sandbox here ({message}). {fix}"
+        )
 
 
 def prepare_exchange(folder: Path) -> None:
@@ -211,10 +227,30 @@ def processes_of(uid: int) -> list[int]:
 # The key-management calls would let a kernel leave keys in its uid's keyring for the next
 # learner's kernel; the others reach into other processes or the kernel's internals.
 _BLOCKED = {  # machine: (audit arch, {name: number})
-    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "ptrace": 101,
-                            "perf_event_open": 298, "bpf": 321, "userfaultfd": 323}),
-    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "ptrace": 117,
-                             "perf_event_open": 241, "bpf": 280, "userfaultfd": 282}),
+    "x86_64": (
+        0xC000003E,
+        {
+            "add_key": 248,
+            "request_key": 249,
+            "keyctl": 250,
+            "ptrace": 101,
+            "perf_event_open": 298,
+            "bpf": 321,
+            "userfaultfd": 323,
+        },
+    ),
+    "aarch64": (
+        0xC00000B7,
+        {
+            "add_key": 217,
+            "request_key": 218,
+            "keyctl": 219,
+            "ptrace": 117,
+            "perf_event_open": 241,
+            "bpf": 280,
+            "userfaultfd": 282,
+        },
+    ),
 }
 
 
@@ -225,9 +261,14 @@ def seccomp_program() -> bytes | None:
         return None
     arch, numbers = _BLOCKED[machine]
     load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    allow, refuse = (
+        0x7FFF0000,
+        0x00050000 | 1,
+    )  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
     blocked = sorted(numbers.values())
-    checks = [(jump_ge, 0x40000000)] if machine == "x86_64" else []  # no x32 system calls
+    checks = (
+        [(jump_ge, 0x40000000)] if machine == "x86_64" else []
+    )  # no x32 system calls
     checks += [(jump_eq, number) for number in blocked]
     program = [(load, 0, 0, 4), (jump_eq, 0, len(checks) + 2, arch), (load, 0, 0, 0)]
     for index, (code, value) in enumerate(checks):
@@ -252,23 +293,46 @@ def _readable_roots() -> list[str]:
     import embcourse
 
     package = Path(embcourse.__file__).resolve().parent
-    roots = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(package),
-             str(package.parent / "data")}
+    roots = {
+        sys.base_prefix,
+        sys.prefix,
+        sys.exec_prefix,
+        str(package),
+        str(package.parent / "data"),
+    }
     executable = Path(sys.executable)
     roots.add(str(executable.resolve().parent.parent))  # a venv's python is a symlink
     return sorted(os.path.realpath(root) for root in roots if os.path.isdir(root))
 
 
-def _bwrap_prefix(exchange_dir: Path, slot: int, limits: SandboxLimits,
-                  exchange: bool = True) -> list[str]:
+def _bwrap_prefix(
+    exchange_dir: Path, slot: int, limits: SandboxLimits, exchange: bool = True
+) -> list[str]:
     """The bubblewrap part of the command line, up to (not including) ``--``."""
     disk = limits.disk_mb * 1024 * 1024
-    argv = ["bwrap", "--die-with-parent", "--new-session",
-            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--hostname", "grading"]
+    argv = [
+        "bwrap",
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--hostname",
+        "grading",
+    ]
     if not running_as_root():  # an ordinary user needs the user namespace for the rest
-        argv += ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-                 "--disable-userns", "--cap-drop", "ALL"]
+        argv += [
+            "--unshare-user",
+            "--uid",
+            str(SANDBOX_UID),
+            "--gid",
+            str(SANDBOX_UID),
+            "--disable-userns",
+            "--cap-drop",
+            "ALL",
+        ]
     argv += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = Path("/") / link
@@ -281,8 +345,20 @@ def _bwrap_prefix(exchange_dir: Path, slot: int, limits: SandboxLimits,
             argv += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     # The writable folders first, so that a read-only folder below them (a checkout in
     # /tmp, say) is mounted on top and stays visible.
-    argv += ["--perms", "1777", "--size", str(disk), "--tmpfs", WORK_DIR,
-             "--perms", "1777", "--size", str(disk // 4), "--tmpfs", TEMP_DIR]
+    argv += [
+        "--perms",
+        "1777",
+        "--size",
+        str(disk),
+        "--tmpfs",
+        WORK_DIR,
+        "--perms",
+        "1777",
+        "--size",
+        str(disk // 4),
+        "--tmpfs",
+        TEMP_DIR,
+    ]
     for root in _readable_roots():
         argv += ["--perms", "0755", "--dir", root, "--ro-bind", root, root]
     if exchange:
@@ -293,31 +369,55 @@ def _bwrap_prefix(exchange_dir: Path, slot: int, limits: SandboxLimits,
     return argv
 
 
-def kernel_environment(work_dir: str = WORK_DIR, temp_dir: str = TEMP_DIR) -> dict[str, str]:
+def kernel_environment(
+    work_dir: str = WORK_DIR, temp_dir: str = TEMP_DIR
+) -> dict[str, str]:
     """The whole environment of the kernel: nothing of the grader's is passed on."""
-    return {"HOME": work_dir, "TMPDIR": temp_dir, "PATH": "/usr/bin:/bin",
-            "LANG": "C.UTF-8", "MPLBACKEND": "agg", "MPLCONFIGDIR": f"{temp_dir}/mpl",
-            "IPYTHONDIR": f"{temp_dir}/ipython", "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONHASHSEED": "0", NO_PROGRESS_ENV: "1",
-            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return {
+        "HOME": work_dir,
+        "TMPDIR": temp_dir,
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "agg",
+        "MPLCONFIGDIR": f"{temp_dir}/mpl",
+        "IPYTHONDIR": f"{temp_dir}/ipython",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        NO_PROGRESS_ENV: "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
 
 
 def _rlimits(limits: SandboxLimits, with_processes: bool) -> list[str]:
     # RLIMIT_DATA does not count shared memory (an anonymous shared mapping, memfd), so the
     # address space is capped too, with room for the libraries' mappings (about 0.9 GB
     # of address space with numpy, torch, matplotlib and ipykernel loaded).
-    argv = ["prlimit", f"--data={limits.memory_mb * 1024 * 1024}",
-            f"--as={2 * limits.memory_mb * 1024 * 1024}",
-            f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 1024 * 1024}",
-            f"--nofile={limits.open_files}", "--core=0"]
+    argv = [
+        "prlimit",
+        f"--data={limits.memory_mb * 1024 * 1024}",
+        f"--as={2 * limits.memory_mb * 1024 * 1024}",
+        f"--cpu={limits.cpu_seconds}",
+        f"--fsize={limits.file_mb * 1024 * 1024}",
+        f"--nofile={limits.open_files}",
+        "--core=0",
+    ]
     if with_processes:
         argv.append(f"--nproc={limits.processes}")
     return argv + ["--"]
 
 
-def command(program: list[str], exchange_dir: Path, slot: int, limits: SandboxLimits,
-            sandboxed: bool = True, seccomp_fd: int | None = None) -> list[str]:
+def command(
+    program: list[str],
+    exchange_dir: Path,
+    slot: int,
+    limits: SandboxLimits,
+    sandboxed: bool = True,
+    seccomp_fd: int | None = None,
+) -> list[str]:
     """The full command line that runs ``program`` (e.g. a kernel) in the sandbox.
 
     ``seccomp_fd`` (from :func:`seccomp_fd`, passed on to the process) adds the filter.
@@ -331,8 +431,15 @@ def command(program: list[str], exchange_dir: Path, slot: int, limits: SandboxLi
     argv += ["--"]
     if running_as_root():
         uid = str(kernel_uid(slot))
-        argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        argv += [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+        ]
     return argv + _rlimits(limits, with_processes=process_limit_applies()) + program
 
 

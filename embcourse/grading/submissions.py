@@ -44,9 +44,17 @@ def find(folder: Path) -> tuple[list[Entry], list[str]]:
         elif not name.startswith("."):
             skipped.append(shown)
     ids = [entry.learner for entry in entries]
-    entries = [entry if ids.count(entry.learner) == 1 else
-               Entry(entry.path, entry.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-               for entry in entries]
+    entries = [
+        entry
+        if ids.count(entry.learner) == 1
+        else Entry(
+            entry.path,
+            entry.path.name.encode("utf-8", "surrogateescape").decode(
+                "utf-8", "replace"
+            ),
+        )
+        for entry in entries
+    ]
     return sorted(entries, key=lambda entry: entry.learner), skipped
 
 
@@ -56,15 +64,25 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         info = os.lstat(path)
     except OSError as error:
         return None, f"the file cannot be read ({error.strerror})"
-    kinds = {stat.S_ISLNK: "a symbolic link", stat.S_ISDIR: "a folder",
-             stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket",
-             stat.S_ISCHR: "a device", stat.S_ISBLK: "a device"}
+    kinds = {
+        stat.S_ISLNK: "a symbolic link",
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+    }
     for test, kind in kinds.items():
         if test(info.st_mode):
-            return None, f"it is {kind}, not a notebook file: hand in the .ipynb file itself"
+            return (
+                None,
+                f"it is {kind}, not a notebook file: hand in the .ipynb file itself",
+            )
     if info.st_size > MAX_NOTEBOOK_BYTES:
-        return None, (f"the file is {info.st_size / 1e6:.0f} MB, more than the "
-                      f"{MAX_NOTEBOOK_BYTES // 1_000_000} MB allowed: clear the outputs and hand it in again")
+        return None, (
+            f"the file is {info.st_size / 1e6:.0f} MB, more than the "
+            f"{MAX_NOTEBOOK_BYTES // 1_000_000} MB allowed: clear the outputs and hand it in again"
+        )
     try:  # O_NOFOLLOW and O_NONBLOCK: no link is followed and nothing can block the read
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
@@ -82,7 +100,10 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     except json.JSONDecodeError as error:
         return None, f"the file is not JSON ({error.msg} at line {error.lineno})"
     except ValueError:
-        return None, "the file cannot be read as a notebook (a number in it is too long)"
+        return (
+            None,
+            "the file cannot be read as a notebook (a number in it is too long)",
+        )
     except RecursionError:
         return None, "the file cannot be read as a notebook (it is nested too deeply)"
     if not isinstance(raw, dict) or "nbformat" not in raw:
@@ -91,11 +112,19 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
     except Exception as error:  # nbformat raises many kinds for malformed notebooks
-        return None, f"the notebook cannot be read ({type(error).__name__}: {str(error)[:120]})"
+        return (
+            None,
+            f"the notebook cannot be read ({type(error).__name__}: {str(error)[:120]})",
+        )
     return notebook, ""
 
 
 def code_cells(notebook: nbformat.NotebookNode) -> list[str]:
     """The sources of the notebook's non-empty code cells, in order."""
-    return [cell.source for cell in notebook.cells
-            if cell.cell_type == "code" and isinstance(cell.source, str) and cell.source.strip()]
+    return [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and isinstance(cell.source, str)
+        and cell.source.strip()
+    ]

@@ -49,15 +49,15 @@ def find_in_proc(text):
 
 ATTACKS = {
     # The old grader parsed the kernel's inherited stdout and could be killed by it.
-    "forge_result": '''
+    "forge_result": """
 import sys
 fake = 'EMBCOURSE-GRADER-RESULT 0000 {"01.build_vocabulary": [{"value": {"<unk>": 0}}]}\\n'
 attempt("write to the inherited stdout", lambda: _os.write(
     getattr(sys.stdout, "_original_stdstream_copy", 1), fake.encode()))
 attempt("kill the parent", lambda: _os.kill(_os.getppid(), 9))
-''',
+""",
     # Hidden cases and the solutions are in the repository; try every way to reach them.
-    "read_hidden": '''
+    "read_hidden": """
 hidden = REPO / "grading" / "hidden" / "01.json"
 attempt("read the hidden cases", lambda: open(hidden).read())
 attempt("read the solutions", lambda: open(REPO / "solutions" / "01_one_hot.ipynb").read())
@@ -68,9 +68,9 @@ attempt("open with dir_fd", lambda: _os.open("../" + str(hidden).lstrip("/"), _o
 _os.chdir("/work")
 attempt("find the hidden folder in a command line", lambda: find_in_proc(b"hidden"))
 attempt("read the grader's home", lambda: _os.listdir(_os.path.expanduser("~root")))
-''',
+""",
     # Other learners' notebooks, the gradebook and the host's temporary folder.
-    "touch_others": '''
+    "touch_others": """
 attempt("list the decoy folder", lambda: _os.listdir(DECOY))
 attempt("change a decoy file", lambda: open(DECOY / "file.txt", "r+").write("changed"))
 attempt("delete a decoy file", lambda: _os.remove(DECOY / "file.txt"))
@@ -82,9 +82,9 @@ attempt("append to the course package", lambda: open(
 import sqlite3
 attempt("sqlite3 database in the repository", lambda: sqlite3.connect(
     str(REPO / "escape.db")).execute("create table t (x)"))
-''',
+""",
     # C code goes around anything inside Python; only the operating system stops it.
-    "c_code": '''
+    "c_code": """
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)
 def system(command):
@@ -103,9 +103,9 @@ def raw_write():
     if fd < 0:
         raise OSError(ctypes.get_errno(), "open")
 attempt("libc open() for writing in the repository", raw_write)
-''',
+""",
     # Processes that try to outlive grading, or take down everything they can see.
-    "survive_and_kill": '''
+    "survive_and_kill": """
 import subprocess, time
 attempt("start a detached process", lambda: subprocess.Popen(
     ["sleep", "987654"], start_new_session=True))
@@ -118,9 +118,9 @@ def double_fork():
 attempt("double fork", double_fork)
 time.sleep(0.5)
 attempt("find the grader's process", lambda: find_in_proc(b"embcourse.grad"))
-''',
+""",
     # State left in the host's kernel for the next learner, and files on the host's disk.
-    "host_state": '''
+    "host_state": """
 import ctypes, mmap
 libc = ctypes.CDLL(None, use_errno=True)
 def add_key():
@@ -130,16 +130,16 @@ attempt("leave a key in the uid's keyring", add_key)
 attempt("write the connection file", lambda: open("/exchange/connection.json", "r+").write("x"))
 attempt("create a file in the exchange folder", lambda: open("/exchange/left.bin", "w").write("x"))
 attempt("map 5 GB of shared memory", lambda: mmap.mmap(-1, 5 << 30))
-''',
-    "kill_everything": '''
+""",
+    "kill_everything": """
 attempt("kill every process it can", lambda: _os.kill(-1, 9))
-''',
-    "network": '''
+""",
+    "network": """
 import socket
 attempt("connect to the internet", lambda: socket.create_connection(("1.1.1.1", 80), timeout=3))
 attempt("connect to the host's loopback", lambda: socket.create_connection(("127.0.0.1", 22), timeout=3))
-''',
-    "resources": '''
+""",
+    "resources": """
 def fill(path, megabytes):
     with open(path, "wb") as file:
         for _ in range(megabytes):
@@ -166,7 +166,7 @@ attempt("fork 500 processes", fork_bomb)
 for pid in children:
     _os.kill(pid, 9)
     _os.waitpid(pid, 0)
-''',
+""",
 }
 
 

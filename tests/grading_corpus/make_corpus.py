@@ -23,8 +23,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "scripts"))
-from attacks import ATTACKS, snippet  # noqa: E402
-from make_exercises import without_markers  # noqa: E402
+from attacks import ATTACKS, snippet
+from make_exercises import without_markers
+
 SOLUTION = nbformat.read(ROOT / "solutions" / "01_one_hot.ipynb", as_version=4)
 EXERCISE = nbformat.read(ROOT / "exercises" / "01_one_hot.ipynb", as_version=4)
 
@@ -39,7 +40,9 @@ def solved_functions() -> dict[str, str]:
     return cells
 
 
-def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+def exercise_with(
+    extra_cells: list[str], solved: tuple[str, ...] = ()
+) -> nbformat.NotebookNode:
     """The exercise as handed out, with some tasks solved and extra cells appended."""
     notebook = copy.deepcopy(EXERCISE)
     functions = solved_functions()
@@ -57,8 +60,8 @@ def exercise_with(extra_cells: list[str], solved: tuple[str, ...] = ()) -> nbfor
 
 # Chapter 1's tasks and the marks they are worth, derived from the registry and the case
 # files, so adding or removing a task changes the corpus when it is regenerated.
-from embcourse.checks import TASKS, load_cases  # noqa: E402
-from embcourse.grading.cli import DEFAULT_HIDDEN  # noqa: E402
+from embcourse.checks import TASKS, load_cases
+from embcourse.grading.cli import DEFAULT_HIDDEN
 
 TASK_IDS = tuple(task_id for task_id in TASKS if task_id.startswith("01."))
 ALL = tuple(TASKS[task_id].function_name for task_id in TASK_IDS)
@@ -70,90 +73,191 @@ def marks(task_id: str, passed: int) -> float:
     return round(10 * passed / len(load_cases(task_id, hidden_dir=DEFAULT_HIDDEN)), 2)
 
 
-
-FAKE_RECORD = ('print("EMBCOURSE-GRADER-RESULT 0000 " + __import__("json").dumps('
-               '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))')  # the old result line
+FAKE_RECORD = (
+    'print("EMBCOURSE-GRADER-RESULT 0000 " + __import__("json").dumps('
+    '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}))'
+)  # the old result line
 
 CASES = {
     # name: (notebook or raw text, expected status, expected total)
     "full_marks": (copy.deepcopy(SOLUTION), "graded", FULL),
     "handed_out": (copy.deepcopy(EXERCISE), "graded", 0),
-    "half_done": (exercise_with([], solved=("build_vocabulary", "one_hot_nbytes")), "graded", 10 * 2),
+    "half_done": (
+        exercise_with([], solved=("build_vocabulary", "one_hot_nbytes")),
+        "graded",
+        10 * 2,
+    ),
     "not_json": ("this is not a notebook {", "invalid notebook", 0),
-    "json_not_notebook": (json.dumps({"cells": "none", "hello": 1}), "invalid notebook", 0),
-    "old_nbformat_v3": (nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)), "graded", FULL),
+    "json_not_notebook": (
+        json.dumps({"cells": "none", "hello": 1}),
+        "invalid notebook",
+        0,
+    ),
+    "old_nbformat_v3": (
+        nbformat.writes(nbformat.convert(copy.deepcopy(SOLUTION), 3)),
+        "graded",
+        FULL,
+    ),
     "reordered_retitled": (None, "graded", FULL),  # built below
-    "infinite_loop": (exercise_with(["while True:\n    pass"], solved=ALL), "timeout", FULL),
-    "slow_function": (exercise_with([
-        "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"],
-        solved=ALL), "graded", FULL - 10),
-    "kernel_exits": (exercise_with(["import os\nos._exit(1)"], solved=ALL), "kernel died", FULL),
-    "memory_bomb": (exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL), "out of memory", FULL),
-    "megabytes_of_output": (exercise_with(["print('x' * 20_000_000)"], solved=ALL), "graded", FULL),
-    "fakes_the_checks": (exercise_with([
-        "import builtins, embcourse.checks as checks\n"
-        "checks.check = lambda *a, **k: print('[passed] all cases')\n"
-        "checks.run_check = lambda *a, **k: None\n"
-        "checks.compare_exact = checks.compare_array = lambda *a, **k: None\n"
-        "def check(*args, **kwargs):\n    print('[passed] 01.build_vocabulary: passes all 99 cases.')\n"
-        "print('[passed] 01.build_vocabulary: build_vocabulary passes all 3 cases.')\n"
-        + FAKE_RECORD]), "graded", 0),
-    "breaks_builtins": (exercise_with([
-        "import builtins\nbuiltins.isinstance = lambda *args: True\nbuiltins.len = lambda x: 0"]),
-        "timeout", 0),
-    "patches_print": (exercise_with([
-        "import builtins\n_real_print = builtins.print\n"
-        "def print(*args, **kwargs):\n"
-        "    _real_print('EMBCOURSE-GRADER-RESULT 0000 {}')\n"
-        "    _real_print(*args, **kwargs)\n"
-        "builtins.print = print\n"
-        "def build_vocabulary(tokens, min_count=1):\n    return {}"]), "graded", 0),
+    "infinite_loop": (
+        exercise_with(["while True:\n    pass"], solved=ALL),
+        "timeout",
+        FULL,
+    ),
+    "slow_function": (
+        exercise_with(
+            [
+                "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"
+            ],
+            solved=ALL,
+        ),
+        "graded",
+        FULL - 10,
+    ),
+    "kernel_exits": (
+        exercise_with(["import os\nos._exit(1)"], solved=ALL),
+        "kernel died",
+        FULL,
+    ),
+    "memory_bomb": (
+        exercise_with(["hog = bytearray(50 * 1024**3)"], solved=ALL),
+        "out of memory",
+        FULL,
+    ),
+    "megabytes_of_output": (
+        exercise_with(["print('x' * 20_000_000)"], solved=ALL),
+        "graded",
+        FULL,
+    ),
+    "fakes_the_checks": (
+        exercise_with(
+            [
+                "import builtins, embcourse.checks as checks\n"
+                "checks.check = lambda *a, **k: print('[passed] all cases')\n"
+                "checks.run_check = lambda *a, **k: None\n"
+                "checks.compare_exact = checks.compare_array = lambda *a, **k: None\n"
+                "def check(*args, **kwargs):\n    print('[passed] 01.build_vocabulary: passes all 99 cases.')\n"
+                "print('[passed] 01.build_vocabulary: build_vocabulary passes all 3 cases.')\n"
+                + FAKE_RECORD
+            ]
+        ),
+        "graded",
+        0,
+    ),
+    "breaks_builtins": (
+        exercise_with(
+            [
+                "import builtins\nbuiltins.isinstance = lambda *args: True\nbuiltins.len = lambda x: 0"
+            ]
+        ),
+        "timeout",
+        0,
+    ),
+    "patches_print": (
+        exercise_with(
+            [
+                "import builtins\n_real_print = builtins.print\n"
+                "def print(*args, **kwargs):\n"
+                "    _real_print('EMBCOURSE-GRADER-RESULT 0000 {}')\n"
+                "    _real_print(*args, **kwargs)\n"
+                "builtins.print = print\n"
+                "def build_vocabulary(tokens, min_count=1):\n    return {}"
+            ]
+        ),
+        "graded",
+        0,
+    ),
     # A function that loops and swallows every interrupt: only its own task is lost.
-    "swallows_interrupts": (exercise_with([
-        "import time\n"
-        "def one_hot_decode(one_hot_matrix, vocab):\n"
-        "    while True:\n"
-        "        try:\n            time.sleep(0.1)\n"
-        "        except BaseException:\n            pass"], solved=ALL), "graded", FULL - 10),
+    "swallows_interrupts": (
+        exercise_with(
+            [
+                "import time\n"
+                "def one_hot_decode(one_hot_matrix, vocab):\n"
+                "    while True:\n"
+                "        try:\n            time.sleep(0.1)\n"
+                "        except BaseException:\n            pass"
+            ],
+            solved=ALL,
+        ),
+        "graded",
+        FULL - 10,
+    ),
     # A top-level cell that cannot be interrupted: the kernel is restarted, the earlier
     # cells replayed, and grading goes on.
-    "unstoppable_cell": (exercise_with([
-        "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-        "    except BaseException:\n        pass"], solved=ALL), "timeout", FULL),
+    "unstoppable_cell": (
+        exercise_with(
+            [
+                "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+                "    except BaseException:\n        pass"
+            ],
+            solved=ALL,
+        ),
+        "timeout",
+        FULL,
+    ),
     # An exception whose class name carries the hidden case's inputs.
-    "leaks_through_exceptions": (exercise_with([
-        "def one_hot_nbytes(*args, **kwargs):\n"
-        "    raise type('LEAK' + repr(args).replace(' ', ''), (Exception,), {})()"],
-        solved=ALL), "graded", FULL - 10),
+    "leaks_through_exceptions": (
+        exercise_with(
+            [
+                "def one_hot_nbytes(*args, **kwargs):\n"
+                "    raise type('LEAK' + repr(args).replace(' ', ''), (Exception,), {})()"
+            ],
+            solved=ALL,
+        ),
+        "graded",
+        FULL - 10,
+    ),
     # Answers drawn at random (unseeded): grading twice must still give the same gradebook.
-    "random_answers": (exercise_with([
-        "import random\nimport numpy as np\n"
-        "def build_vocabulary(tokens, min_count=1):\n"
-        "    return {t: random.randint(0, 3) for t in tokens}\n"
-        "def one_hot_encode(tokens, vocab):\n"
-        "    return np.random.default_rng().random((len(tokens), len(vocab)))\n"
-        "def one_hot_nbytes(batch_size, seq_len, vocab_size, dtype='float32'):\n"
-        "    return int(np.random.randint(0, 10))"]), "graded", 0),
+    "random_answers": (
+        exercise_with(
+            [
+                "import random\nimport numpy as np\n"
+                "def build_vocabulary(tokens, min_count=1):\n"
+                "    return {t: random.randint(0, 3) for t in tokens}\n"
+                "def one_hot_encode(tokens, vocab):\n"
+                "    return np.random.default_rng().random((len(tokens), len(vocab)))\n"
+                "def one_hot_nbytes(batch_size, seq_len, vocab_size, dtype='float32'):\n"
+                "    return int(np.random.randint(0, 10))"
+            ]
+        ),
+        "graded",
+        0,
+    ),
     # A function that sorts the caller's list in place: wrong, in the grader as in the check
     # (one case of nine passes: its list was already in order).
-    "changes_its_input": (exercise_with([
-        "_solved_build_vocabulary = build_vocabulary\n"
-        "def build_vocabulary(tokens, min_count=1):\n"
-        "    tokens.sort()\n"
-        "    return _solved_build_vocabulary(tokens, min_count)"], solved=ALL), "graded", FULL - 10 + marks("01.build_vocabulary", 1)),
+    "changes_its_input": (
+        exercise_with(
+            [
+                "_solved_build_vocabulary = build_vocabulary\n"
+                "def build_vocabulary(tokens, min_count=1):\n"
+                "    tokens.sort()\n"
+                "    return _solved_build_vocabulary(tokens, min_count)"
+            ],
+            solved=ALL,
+        ),
+        "graded",
+        FULL - 10 + marks("01.build_vocabulary", 1),
+    ),
     # Functions that record every input they are given and report them through a public
     # case's value: they must never have seen a hidden input by then. (Two public cases
     # expect an empty vocabulary, so 2.22 points.)
-    "records_hidden_inputs": (exercise_with([
-        "_seen = []\n"
-        "def build_vocabulary(tokens, min_count=1):\n"
-        "    _seen.append(tokens)\n"
-        "    return {'<unk>': 0}\n"
-        "def one_hot_encode(tokens, vocab):\n"
-        "    _seen.append(tokens)\n"
-        "    return [[0]]\n"
-        "def one_hot_decode(one_hot_matrix, vocab):\n"
-        "    return [' '.join(str(item) for item in _seen)[-150:]]"]), "graded", marks("01.build_vocabulary", 2)),
+    "records_hidden_inputs": (
+        exercise_with(
+            [
+                "_seen = []\n"
+                "def build_vocabulary(tokens, min_count=1):\n"
+                "    _seen.append(tokens)\n"
+                "    return {'<unk>': 0}\n"
+                "def one_hot_encode(tokens, vocab):\n"
+                "    _seen.append(tokens)\n"
+                "    return [[0]]\n"
+                "def one_hot_decode(one_hot_matrix, vocab):\n"
+                "    return [' '.join(str(item) for item in _seen)[-150:]]"
+            ]
+        ),
+        "graded",
+        marks("01.build_vocabulary", 2),
+    ),
     # Learner ids a spreadsheet would run as formulas.
     "=1+2": (copy.deepcopy(SOLUTION), "graded", FULL),
     "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", FULL),
@@ -165,21 +269,24 @@ CASES = {
 ATTACK_SOLVED = {"forge_result": (), "read_hidden": ()}
 for _name in ATTACKS:
     _solved = ATTACK_SOLVED.get(_name, ALL)
-    CASES[f"attack_{_name}"] = (exercise_with([snippet(_name)], solved=_solved), "graded",
-                                10 * len(_solved))
+    CASES[f"attack_{_name}"] = (
+        exercise_with([snippet(_name)], solved=_solved),
+        "graded",
+        10 * len(_solved),
+    )
 
 # Entries that git cannot hold, or should not: add_special_entries() creates them in a copy.
 SPECIAL = {
     # learner id: (status, total)
-    "mallory": ("invalid notebook", 0),      # a symbolic link to the solution
-    "folder": ("invalid notebook", 0),       # a folder named folder.ipynb
-    "pipe": ("invalid notebook", 0),         # a FIFO named pipe.ipynb
-    ".ipynb": ("graded", FULL),                # a file named just .ipynb
-    "..": ("graded", FULL),                    # a file named ...ipynb
-    "new\nline": ("graded", FULL),             # a newline in the file name
-    "bad\ufffdname": ("graded", FULL),         # a name that is not UTF-8 (bad\xff)
-    "ada.ipynb": ("graded", FULL),             # ada.ipynb and ada.IPYNB: the same id twice,
-    "ada.IPYNB": ("graded", 0),              #   so both keep their whole file names
+    "mallory": ("invalid notebook", 0),  # a symbolic link to the solution
+    "folder": ("invalid notebook", 0),  # a folder named folder.ipynb
+    "pipe": ("invalid notebook", 0),  # a FIFO named pipe.ipynb
+    ".ipynb": ("graded", FULL),  # a file named just .ipynb
+    "..": ("graded", FULL),  # a file named ...ipynb
+    "new\nline": ("graded", FULL),  # a newline in the file name
+    "bad\ufffdname": ("graded", FULL),  # a name that is not UTF-8 (bad\xff)
+    "ada.ipynb": ("graded", FULL),  # ada.ipynb and ada.IPYNB: the same id twice,
+    "ada.IPYNB": ("graded", 0),  #   so both keep their whole file names
     "huge_number": ("invalid notebook", 0),  # JSON with a 5,000-digit number
 }
 
@@ -192,16 +299,23 @@ def add_special_entries(folder: Path) -> None:
     for name in (".ipynb", "...ipynb", "new\nline.ipynb", "ada.ipynb"):
         nbformat.write(SOLUTION, folder / name)
     nbformat.write(EXERCISE, folder / "ada.IPYNB")
-    with open(os.path.join(os.fsencode(folder), b"bad\xffname.ipynb"), "w", encoding="utf-8") as file:
+    with open(
+        os.path.join(os.fsencode(folder), b"bad\xffname.ipynb"), "w", encoding="utf-8"
+    ) as file:
         file.write(nbformat.writes(SOLUTION))
     (folder / "huge_number.ipynb").write_text(
-        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {"x": ' + "9" * 5000 + '}, "cells": []}')
+        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {"x": '
+        + "9" * 5000
+        + '}, "cells": []}'
+    )
 
 
 def reordered() -> nbformat.NotebookNode:
     """The solution with markdown deleted, check cells deleted, functions reversed, retitled."""
     notebook = copy.deepcopy(SOLUTION)
-    functions = [c for c in notebook.cells if c.cell_type == "code" and "def " in c.source]
+    functions = [
+        c for c in notebook.cells if c.cell_type == "code" and "def " in c.source
+    ]
     title = nbformat.v4.new_markdown_cell("# My homework (renamed)")
     title.id = "retitled"
     notebook.cells = [title] + functions[::-1]

@@ -9,8 +9,8 @@ every case, public and hidden. A case is only as good as the wrong answers it ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

@@ -15,7 +15,10 @@ from mutants import Mutants
 def _ranked(tokens, min_count, key):
     counts = Counter(tokens)
     kept = [t for t, c in counts.items() if c >= min_count and t != "<unk>"]
-    return {"<unk>": 0, **{t: i for i, t in enumerate(sorted(kept, key=lambda t: key(t, counts)), 1)}}
+    return {
+        "<unk>": 0,
+        **{t: i for i, t in enumerate(sorted(kept, key=lambda t: key(t, counts)), 1)},
+    }
 
 
 def vocab_reference(tokens, min_count=1):
@@ -44,12 +47,17 @@ def vocab_ties_ignore_case(tokens, min_count=1):
 def vocab_min_count_strict(tokens, min_count=1):
     counts = Counter(tokens)
     kept = [t for t, c in counts.items() if c > min_count and t != "<unk>"]
-    return {"<unk>": 0, **{t: i for i, t in enumerate(sorted(kept, key=lambda t: (-counts[t], t)), 1)}}
+    return {
+        "<unk>": 0,
+        **{t: i for i, t in enumerate(sorted(kept, key=lambda t: (-counts[t], t)), 1)},
+    }
 
 
 def vocab_unk_in_input_gets_an_id(tokens, min_count=1):
     counts = Counter(tokens)
-    kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
+    kept = sorted(
+        (t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t)
+    )
     vocab = {"<unk>": 0}
     for token in kept:
         vocab[token] = len(vocab)
@@ -77,7 +85,10 @@ def vocab_two_stable_sorts(tokens, min_count=1):
     counts = Counter(tokens)
     words = sorted(set(tokens) - {"<unk>"})
     words.sort(key=lambda t: counts[t], reverse=True)
-    return {"<unk>": 0, **{t: i for i, t in enumerate((t for t in words if counts[t] >= min_count), 1)}}
+    return {
+        "<unk>": 0,
+        **{t: i for i, t in enumerate((t for t in words if counts[t] >= min_count), 1)},
+    }
 
 
 def encode_reference(tokens, vocab):
@@ -151,7 +162,10 @@ def decode_by_dict_order(one_hot_matrix, vocab):
 
 def decode_wrong_axis(one_hot_matrix, vocab):
     id_to_token = {i: t for t, i in vocab.items()}
-    return [id_to_token.get(int(i), "<unk>") for i in np.argmax(np.asarray(one_hot_matrix), axis=0)]
+    return [
+        id_to_token.get(int(i), "<unk>")
+        for i in np.argmax(np.asarray(one_hot_matrix), axis=0)
+    ]
 
 
 def decode_returns_ids(one_hot_matrix, vocab):
@@ -168,7 +182,9 @@ def decode_skips_unk(one_hot_matrix, vocab):
 
 
 def decode_alphabetical(one_hot_matrix, vocab):
-    return [sorted(vocab)[int(i)] for i in np.argmax(np.asarray(one_hot_matrix), axis=1)]
+    return [
+        sorted(vocab)[int(i)] for i in np.argmax(np.asarray(one_hot_matrix), axis=1)
+    ]
 
 
 def decode_first_row_only(one_hot_matrix, vocab):
@@ -191,7 +207,10 @@ def decode_nonzero(one_hot_matrix, vocab):
 
 def decode_torch(one_hot_matrix, vocab):
     id_to_token = {i: t for t, i in vocab.items()}
-    return [id_to_token[i] for i in torch.as_tensor(np.asarray(one_hot_matrix)).argmax(dim=1).tolist()]
+    return [
+        id_to_token[i]
+        for i in torch.as_tensor(np.asarray(one_hot_matrix)).argmax(dim=1).tolist()
+    ]
 
 
 def nbytes_reference(batch_size, seq_len, vocab_size, dtype="float32"):
@@ -200,8 +219,15 @@ def nbytes_reference(batch_size, seq_len, vocab_size, dtype="float32"):
 
 def nbytes_int32(batch_size, seq_len, vocab_size, dtype="float32"):
     with np.errstate(over="ignore"):
-        return int(np.prod(np.array([batch_size, seq_len, vocab_size, np.dtype(dtype).itemsize],
-                                    dtype=np.int32), dtype=np.int32))
+        return int(
+            np.prod(
+                np.array(
+                    [batch_size, seq_len, vocab_size, np.dtype(dtype).itemsize],
+                    dtype=np.int32,
+                ),
+                dtype=np.int32,
+            )
+        )
 
 
 def nbytes_ignores_dtype(batch_size, seq_len, vocab_size, dtype="float32"):
@@ -221,7 +247,12 @@ def nbytes_float(batch_size, seq_len, vocab_size, dtype="float32"):
 
 
 def nbytes_digits_of_name(batch_size, seq_len, vocab_size, dtype="float32"):
-    return batch_size * seq_len * vocab_size * (int("".join(c for c in dtype if c.isdigit())) // 8)
+    return (
+        batch_size
+        * seq_len
+        * vocab_size
+        * (int("".join(c for c in dtype if c.isdigit())) // 8)
+    )
 
 
 def nbytes_math_prod(batch_size, seq_len, vocab_size, dtype="float32"):
@@ -229,7 +260,12 @@ def nbytes_math_prod(batch_size, seq_len, vocab_size, dtype="float32"):
 
 
 def nbytes_torch(batch_size, seq_len, vocab_size, dtype="float32"):
-    return batch_size * seq_len * vocab_size * torch.empty((), dtype=getattr(torch, dtype)).element_size()
+    return (
+        batch_size
+        * seq_len
+        * vocab_size
+        * torch.empty((), dtype=getattr(torch, dtype)).element_size()
+    )
 
 
 def nbytes_numpy_int64(batch_size, seq_len, vocab_size, dtype="float32"):
@@ -238,33 +274,69 @@ def nbytes_numpy_int64(batch_size, seq_len, vocab_size, dtype="float32"):
 
 MUTANTS = {
     "01.build_vocabulary": Mutants(
-        wrong={"no <unk>": vocab_no_unk, "least frequent first": vocab_least_frequent_first,
-               "ties in first-seen order": vocab_ties_first_seen,
-               "ties ignoring case": vocab_ties_ignore_case,
-               "min_count as a strict bound": vocab_min_count_strict,
-               "'<unk>' in the input gets an id": vocab_unk_in_input_gets_an_id,
-               "sorts the caller's list": vocab_sorts_input_in_place},
-        right={"reference": vocab_reference, "plain dict": vocab_plain_dict,
-               "two stable sorts": vocab_two_stable_sorts}),
+        wrong={
+            "no <unk>": vocab_no_unk,
+            "least frequent first": vocab_least_frequent_first,
+            "ties in first-seen order": vocab_ties_first_seen,
+            "ties ignoring case": vocab_ties_ignore_case,
+            "min_count as a strict bound": vocab_min_count_strict,
+            "'<unk>' in the input gets an id": vocab_unk_in_input_gets_an_id,
+            "sorts the caller's list": vocab_sorts_input_in_place,
+        },
+        right={
+            "reference": vocab_reference,
+            "plain dict": vocab_plain_dict,
+            "two stable sorts": vocab_two_stable_sorts,
+        },
+    ),
     "01.one_hot_encode": Mutants(
-        wrong={"unknown words as id 0": encode_unknown_as_zero, "transposed": encode_transposed,
-               "unknown words as an empty row": encode_unknown_row_empty,
-               "unknown words dropped": encode_drops_unknown, "ids minus one": encode_ids_minus_one,
-               "each token once": encode_unique_tokens,
-               "F.one_hot without num_classes": encode_one_hot_without_num_classes},
-        right={"reference": encode_reference, "rows of np.eye": encode_eye_rows,
-               "torch F.one_hot": encode_torch, "nested lists": encode_nested_lists}),
+        wrong={
+            "unknown words as id 0": encode_unknown_as_zero,
+            "transposed": encode_transposed,
+            "unknown words as an empty row": encode_unknown_row_empty,
+            "unknown words dropped": encode_drops_unknown,
+            "ids minus one": encode_ids_minus_one,
+            "each token once": encode_unique_tokens,
+            "F.one_hot without num_classes": encode_one_hot_without_num_classes,
+        },
+        right={
+            "reference": encode_reference,
+            "rows of np.eye": encode_eye_rows,
+            "torch F.one_hot": encode_torch,
+            "nested lists": encode_nested_lists,
+        },
+    ),
     "01.one_hot_decode": Mutants(
-        wrong={"list(vocab) as the id map": decode_by_dict_order, "argmax over axis 0": decode_wrong_axis,
-               "returns ids": decode_returns_ids, "argmin": decode_argmin,
-               "drops <unk> rows": decode_skips_unk, "alphabetical id map": decode_alphabetical,
-               "first row only": decode_first_row_only},
-        right={"reference": decode_reference, "search the values": decode_search_values,
-               "np.nonzero": decode_nonzero, "torch argmax": decode_torch}),
+        wrong={
+            "list(vocab) as the id map": decode_by_dict_order,
+            "argmax over axis 0": decode_wrong_axis,
+            "returns ids": decode_returns_ids,
+            "argmin": decode_argmin,
+            "drops <unk> rows": decode_skips_unk,
+            "alphabetical id map": decode_alphabetical,
+            "first row only": decode_first_row_only,
+        },
+        right={
+            "reference": decode_reference,
+            "search the values": decode_search_values,
+            "np.nonzero": decode_nonzero,
+            "torch argmax": decode_torch,
+        },
+    ),
     "01.one_hot_nbytes": Mutants(
-        wrong={"int32 arithmetic": nbytes_int32, "ignores dtype": nbytes_ignores_dtype,
-               "bits, not bytes": nbytes_bits, "forgets the batch": nbytes_forgets_batch,
-               "a float, not an int": nbytes_float, "digits of the dtype's name": nbytes_digits_of_name},
-        right={"reference": nbytes_reference, "math.prod": nbytes_math_prod,
-               "torch element_size": nbytes_torch, "numpy int64": nbytes_numpy_int64}),
+        wrong={
+            "int32 arithmetic": nbytes_int32,
+            "ignores dtype": nbytes_ignores_dtype,
+            "bits, not bytes": nbytes_bits,
+            "forgets the batch": nbytes_forgets_batch,
+            "a float, not an int": nbytes_float,
+            "digits of the dtype's name": nbytes_digits_of_name,
+        },
+        right={
+            "reference": nbytes_reference,
+            "math.prod": nbytes_math_prod,
+            "torch element_size": nbytes_torch,
+            "numpy int64": nbytes_numpy_int64,
+        },
+    ),
 }

@@ -59,7 +59,9 @@ def cos_distance_not_similarity(vectors):
 
 
 def cos_scipy(vectors):
-    return 1 - cdist(np.asarray(vectors, dtype=float), np.asarray(vectors, dtype=float), "cosine")
+    return 1 - cdist(
+        np.asarray(vectors, dtype=float), np.asarray(vectors, dtype=float), "cosine"
+    )
 
 
 def cos_torch(vectors):
@@ -69,7 +71,10 @@ def cos_torch(vectors):
 
 def cos_loops(vectors):
     rows = [np.asarray(row, dtype=float) for row in vectors]
-    return [[float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for b in rows] for a in rows]
+    return [
+        [float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for b in rows]
+        for a in rows
+    ]
 
 
 def cooc_reference(sentences, vocab, window):
@@ -85,7 +90,9 @@ def cooc_reference(sentences, vocab, window):
 
 
 def cooc_drops_unknown_first(sentences, vocab, window):
-    return cooc_reference([[w for w in s if w in vocab] for s in sentences], vocab, window)
+    return cooc_reference(
+        [[w for w in s if w in vocab] for s in sentences], vocab, window
+    )
 
 
 def cooc_crosses_sentences(sentences, vocab, window):
@@ -162,8 +169,9 @@ def cooc_sparse(sentences, vocab, window):
                 if j != i and word in vocab and sentence[j] in vocab:
                     rows.append(vocab[word])
                     cols.append(vocab[sentence[j]])
-    return scipy.sparse.coo_matrix((np.ones(len(rows)), (rows, cols)),
-                                   shape=(len(vocab), len(vocab))).toarray()
+    return scipy.sparse.coo_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(vocab), len(vocab))
+    ).toarray()
 
 
 def ppmi_reference(counts):
@@ -182,14 +190,18 @@ def ppmi_row_sums_twice(counts):
     result = np.zeros_like(counts)
     seen = counts > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        result[seen] = np.maximum(0, np.log(counts * counts.sum() / np.outer(rows, rows))[seen])
+        result[seen] = np.maximum(
+            0, np.log(counts * counts.sum() / np.outer(rows, rows))[seen]
+        )
     return result
 
 
 def ppmi_nan_rows(counts):
     counts = np.asarray(counts, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pmi = np.log(counts * counts.sum() / np.outer(counts.sum(axis=1), counts.sum(axis=0)))
+        pmi = np.log(
+            counts * counts.sum() / np.outer(counts.sum(axis=1), counts.sum(axis=0))
+        )
     return np.where(np.isneginf(pmi), 0.0, np.maximum(pmi, 0.0))
 
 
@@ -226,7 +238,9 @@ def ppmi_add_one(counts):
 def ppmi_nan_to_num(counts):
     counts = np.asarray(counts, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pmi = np.log(counts * counts.sum() / np.outer(counts.sum(axis=1), counts.sum(axis=0)))
+        pmi = np.log(
+            counts * counts.sum() / np.outer(counts.sum(axis=1), counts.sum(axis=0))
+        )
     return np.maximum(np.nan_to_num(pmi, nan=0.0, neginf=0.0, posinf=0.0), 0.0)
 
 
@@ -235,14 +249,25 @@ def ppmi_loops(counts):
     total = sum(map(sum, rows))
     row_sums = [sum(row) for row in rows]
     col_sums = [sum(col) for col in zip(*rows)] if rows else []
-    return [[max(0.0, float(np.log(x * total / (row_sums[w] * col_sums[c])))) if x > 0 else 0.0
-             for c, x in enumerate(row)] for w, row in enumerate(rows)]
+    return [
+        [
+            max(0.0, float(np.log(x * total / (row_sums[w] * col_sums[c]))))
+            if x > 0
+            else 0.0
+            for c, x in enumerate(row)
+        ]
+        for w, row in enumerate(rows)
+    ]
 
 
 def ppmi_torch(counts):
     counts = torch.as_tensor(counts, dtype=torch.float64)
-    expected = counts.sum(dim=1, keepdim=True) * counts.sum(dim=0, keepdim=True) / counts.sum()
-    pmi = torch.where(counts > 0, torch.log(counts / expected), torch.zeros_like(counts))
+    expected = (
+        counts.sum(dim=1, keepdim=True) * counts.sum(dim=0, keepdim=True) / counts.sum()
+    )
+    pmi = torch.where(
+        counts > 0, torch.log(counts / expected), torch.zeros_like(counts)
+    )
     return pmi.clamp(min=0)
 
 
@@ -312,37 +337,77 @@ def svd_torch(matrix, words, word, d):
 
 def svd_scipy(matrix, words, word, d):
     import scipy.linalg
+
     left, sigma, _ = scipy.linalg.svd(np.asarray(matrix, dtype=float))
     return _nearest(left[:, :d] * sigma[:d], words, word)
 
 
 MUTANTS = {
     "02.cosine_similarity_matrix": Mutants(
-        wrong={"raw dot products": cos_raw_dot, "columns normalised": cos_columns_normalised,
-               "Gram matrix of the columns": cos_gram_of_columns, "one norm for all": cos_one_norm,
-               "zero diagonal": cos_zero_diagonal, "in place on an int array": cos_in_place_on_ints,
-               "cosine distance": cos_distance_not_similarity},
-        right={"reference": cos_reference, "scipy cdist": cos_scipy, "torch": cos_torch,
-               "loops": cos_loops}),
+        wrong={
+            "raw dot products": cos_raw_dot,
+            "columns normalised": cos_columns_normalised,
+            "Gram matrix of the columns": cos_gram_of_columns,
+            "one norm for all": cos_one_norm,
+            "zero diagonal": cos_zero_diagonal,
+            "in place on an int array": cos_in_place_on_ints,
+            "cosine distance": cos_distance_not_similarity,
+        },
+        right={
+            "reference": cos_reference,
+            "scipy cdist": cos_scipy,
+            "torch": cos_torch,
+            "loops": cos_loops,
+        },
+    ),
     "02.cooccurrence_counts": Mutants(
-        wrong={"unknown words removed first": cooc_drops_unknown_first,
-               "crosses sentences": cooc_crosses_sentences, "window - 1": cooc_window_exclusive,
-               "right context only": cooc_right_only, "counts itself": cooc_counts_itself,
-               "negative indices wrap around": cooc_negative_indices_wrap,
-               "each pair once": cooc_distinct_pairs},
-        right={"reference": cooc_reference, "by offsets": cooc_by_offsets,
-               "Counter of pairs": cooc_counter, "scipy sparse": cooc_sparse}),
+        wrong={
+            "unknown words removed first": cooc_drops_unknown_first,
+            "crosses sentences": cooc_crosses_sentences,
+            "window - 1": cooc_window_exclusive,
+            "right context only": cooc_right_only,
+            "counts itself": cooc_counts_itself,
+            "negative indices wrap around": cooc_negative_indices_wrap,
+            "each pair once": cooc_distinct_pairs,
+        },
+        right={
+            "reference": cooc_reference,
+            "by offsets": cooc_by_offsets,
+            "Counter of pairs": cooc_counter,
+            "scipy sparse": cooc_sparse,
+        },
+    ),
     "02.ppmi": Mutants(
-        wrong={"row sums for both marginals": ppmi_row_sums_twice, "nan in all-zero rows": ppmi_nan_rows,
-               "no clipping": ppmi_no_clipping, "log base 2": ppmi_log2,
-               "without the total": ppmi_without_total, "add-one smoothing": ppmi_add_one},
-        right={"reference": ppmi_reference, "nan_to_num": ppmi_nan_to_num, "loops": ppmi_loops,
-               "torch": ppmi_torch}),
+        wrong={
+            "row sums for both marginals": ppmi_row_sums_twice,
+            "nan in all-zero rows": ppmi_nan_rows,
+            "no clipping": ppmi_no_clipping,
+            "log base 2": ppmi_log2,
+            "without the total": ppmi_without_total,
+            "add-one smoothing": ppmi_add_one,
+        },
+        right={
+            "reference": ppmi_reference,
+            "nan_to_num": ppmi_nan_to_num,
+            "loops": ppmi_loops,
+            "torch": ppmi_torch,
+        },
+    ),
     "02.svd_nearest": Mutants(
-        wrong={"raw dot product": svd_raw_dot, "U without Σ": svd_without_sigma,
-               "right singular vectors": svd_right_vectors, "the word itself": svd_includes_itself,
-               "d + 1 dimensions": svd_one_dimension_more, "Euclidean distance": svd_euclidean,
-               "Σ squared": svd_sigma_squared},
-        right={"reference": svd_reference, "reduced SVD": svd_reduced, "torch": svd_torch,
-               "scipy": svd_scipy}),
+        wrong={
+            "raw dot product": svd_raw_dot,
+            "U without Σ": svd_without_sigma,
+            "right singular vectors": svd_right_vectors,
+            "the word itself": svd_includes_itself,
+            "d + 1 dimensions": svd_one_dimension_more,
+            "Euclidean distance": svd_euclidean,
+            "Σ squared": svd_sigma_squared,
+        },
+        right={
+            "reference": svd_reference,
+            "reduced SVD": svd_reduced,
+            "torch": svd_torch,
+            "scipy": svd_scipy,
+        },
+    ),
 }

@@ -23,8 +23,12 @@ def pairs_reference(tokens, window):
 
 
 def pairs_negative_wrap(tokens, window):
-    return [(tokens[i], tokens[j]) for i in range(len(tokens))
-            for j in range(i - window, min(len(tokens), i + window + 1)) if j != i]
+    return [
+        (tokens[i], tokens[j])
+        for i in range(len(tokens))
+        for j in range(i - window, min(len(tokens), i + window + 1))
+        if j != i
+    ]
 
 
 def pairs_window_exclusive(tokens, window):
@@ -32,13 +36,19 @@ def pairs_window_exclusive(tokens, window):
 
 
 def pairs_with_center(tokens, window):
-    return [(tokens[i], tokens[j]) for i in range(len(tokens))
-            for j in range(max(0, i - window), min(len(tokens), i + window + 1))]
+    return [
+        (tokens[i], tokens[j])
+        for i in range(len(tokens))
+        for j in range(max(0, i - window), min(len(tokens), i + window + 1))
+    ]
 
 
 def pairs_right_only(tokens, window):
-    return [(tokens[i], tokens[j]) for i in range(len(tokens))
-            for j in range(i + 1, min(len(tokens), i + window + 1))]
+    return [
+        (tokens[i], tokens[j])
+        for i in range(len(tokens))
+        for j in range(i + 1, min(len(tokens), i + window + 1))
+    ]
 
 
 def pairs_by_distance(tokens, window):
@@ -56,18 +66,29 @@ def pairs_swapped(tokens, window):
 
 
 def pairs_end_cut_early(tokens, window):
-    return [(tokens[i], tokens[j]) for i in range(len(tokens))
-            for j in range(max(0, i - window), min(len(tokens) - 1, i + window + 1)) if j != i]
+    return [
+        (tokens[i], tokens[j])
+        for i in range(len(tokens))
+        for j in range(max(0, i - window), min(len(tokens) - 1, i + window + 1))
+        if j != i
+    ]
 
 
 def pairs_comprehension(tokens, window):
-    return [[tokens[i], tokens[j]] for i in range(len(tokens)) for j in range(len(tokens))
-            if 0 < abs(i - j) <= window]
+    return [
+        [tokens[i], tokens[j]]
+        for i in range(len(tokens))
+        for j in range(len(tokens))
+        if 0 < abs(i - j) <= window
+    ]
 
 
 def pairs_sorted_offsets(tokens, window):
-    found = [(i, j) for i, j in itertools.product(range(len(tokens)), repeat=2)
-             if i != j and abs(i - j) <= window]
+    found = [
+        (i, j)
+        for i, j in itertools.product(range(len(tokens)), repeat=2)
+        if i != j and abs(i - j) <= window
+    ]
     return [(tokens[i], tokens[j]) for i, j in sorted(found)]
 
 
@@ -80,16 +101,23 @@ def pairs_numpy(tokens, window):
 
 def keep_reference(counts, sample=1e-3):
     threshold = sample * sum(counts.values())
-    return {w: min(1.0, (math.sqrt(c / threshold) + 1) * threshold / c) for w, c in counts.items()}
+    return {
+        w: min(1.0, (math.sqrt(c / threshold) + 1) * threshold / c)
+        for w, c in counts.items()
+    }
 
 
 def keep_no_cap(counts, sample=1e-3):
     threshold = sample * sum(counts.values())
-    return {w: (math.sqrt(c / threshold) + 1) * threshold / c for w, c in counts.items()}
+    return {
+        w: (math.sqrt(c / threshold) + 1) * threshold / c for w, c in counts.items()
+    }
 
 
 def keep_threshold_without_total(counts, sample=1e-3):
-    return {w: min(1.0, (math.sqrt(c / sample) + 1) * sample / c) for w, c in counts.items()}
+    return {
+        w: min(1.0, (math.sqrt(c / sample) + 1) * sample / c) for w, c in counts.items()
+    }
 
 
 def keep_paper_formula(counts, sample=1e-3):
@@ -99,7 +127,10 @@ def keep_paper_formula(counts, sample=1e-3):
 
 def keep_distinct_words_as_total(counts, sample=1e-3):
     threshold = sample * len(counts)
-    return {w: min(1.0, (math.sqrt(c / threshold) + 1) * threshold / c) for w, c in counts.items()}
+    return {
+        w: min(1.0, (math.sqrt(c / threshold) + 1) * threshold / c)
+        for w, c in counts.items()
+    }
 
 
 def keep_without_sqrt(counts, sample=1e-3):
@@ -113,15 +144,22 @@ def keep_discard_probability(counts, sample=1e-3):
 
 def keep_from_frequencies(counts, sample=1e-3):
     total = sum(counts.values())
-    return {w: min(1.0, (math.sqrt((c / total) / sample) + 1) * sample / (c / total))
-            for w, c in counts.items()}
+    return {
+        w: min(1.0, (math.sqrt((c / total) / sample) + 1) * sample / (c / total))
+        for w, c in counts.items()
+    }
 
 
 def keep_numpy(counts, sample=1e-3):
     words = list(counts)
     f = np.array([counts[w] for w in words], dtype=float)
     threshold = sample * f.sum()
-    return dict(zip(words, np.minimum(1.0, (np.sqrt(f / threshold) + 1) * threshold / f).tolist()))
+    return dict(
+        zip(
+            words,
+            np.minimum(1.0, (np.sqrt(f / threshold) + 1) * threshold / f).tolist(),
+        )
+    )
 
 
 def keep_if_else(counts, sample=1e-3):
@@ -148,7 +186,9 @@ def negatives_keep_positive(positive, noise, k, seed):
 
 
 def negatives_one_short(positive, noise, k, seed):
-    return [x for x in negatives_keep_positive(positive, noise, k, seed) if x != positive][: k - 1]
+    return [
+        x for x in negatives_keep_positive(positive, noise, k, seed) if x != positive
+    ][: k - 1]
 
 
 def negatives_uniform(positive, noise, k, seed):
@@ -183,7 +223,11 @@ def negatives_drop_without_redraw(positive, noise, k, seed):
 def negatives_renormalised(positive, noise, k, seed):
     weights = np.array(noise, dtype=float)
     weights[positive] = 0
-    return np.random.default_rng(seed).choice(len(noise), size=k, p=weights / weights.sum()).tolist()
+    return (
+        np.random.default_rng(seed)
+        .choice(len(noise), size=k, p=weights / weights.sum())
+        .tolist()
+    )
 
 
 def negatives_batched_rejection(positive, noise, k, seed):
@@ -218,7 +262,10 @@ def loss_reference(center, context, negatives):
 
 def loss_negative_sign(center, context, negatives):
     v = np.asarray(center, dtype=float)
-    return float(-_log_sigmoid(np.dot(context, v)) - sum(_log_sigmoid(np.dot(n, v)) for n in negatives))
+    return float(
+        -_log_sigmoid(np.dot(context, v))
+        - sum(_log_sigmoid(np.dot(n, v)) for n in negatives)
+    )
 
 
 def loss_log_likelihood(center, context, negatives):
@@ -228,9 +275,14 @@ def loss_log_likelihood(center, context, negatives):
 def loss_naive(center, context, negatives):
     v = np.asarray(center, dtype=float)
     with np.errstate(over="ignore", divide="ignore"):
+
         def log_sigmoid(x):
             return np.log(1 / (1 + np.exp(-x)))
-        return float(-log_sigmoid(np.dot(context, v)) - sum(log_sigmoid(-np.dot(n, v)) for n in negatives))
+
+        return float(
+            -log_sigmoid(np.dot(context, v))
+            - sum(log_sigmoid(-np.dot(n, v)) for n in negatives)
+        )
 
 
 def loss_mean_of_negatives(center, context, negatives):
@@ -241,8 +293,10 @@ def loss_mean_of_negatives(center, context, negatives):
 
 def loss_sigmoid_without_log(center, context, negatives):
     v = np.asarray(center, dtype=float)
-    return float(-scipy.special.expit(np.dot(context, v))
-                 - sum(scipy.special.expit(-np.dot(n, v)) for n in negatives))
+    return float(
+        -scipy.special.expit(np.dot(context, v))
+        - sum(scipy.special.expit(-np.dot(n, v)) for n in negatives)
+    )
 
 
 def loss_matrix_of_negatives(center, context, negatives):
@@ -253,7 +307,9 @@ def loss_matrix_of_negatives(center, context, negatives):
 
 def loss_center_twice(center, context, negatives):
     v = np.asarray(center, dtype=float)
-    return float(-_log_sigmoid(v @ v) - sum(_log_sigmoid(-np.dot(n, v)) for n in negatives))
+    return float(
+        -_log_sigmoid(v @ v) - sum(_log_sigmoid(-np.dot(n, v)) for n in negatives)
+    )
 
 
 def loss_torch(center, context, negatives):
@@ -268,7 +324,10 @@ def loss_torch(center, context, negatives):
 def loss_scipy(center, context, negatives):
     v = np.asarray(center, dtype=float)
     scores = [-np.dot(n, v) for n in negatives]
-    return float(-scipy.special.log_expit(np.dot(context, v)) - np.sum(scipy.special.log_expit(scores)))
+    return float(
+        -scipy.special.log_expit(np.dot(context, v))
+        - np.sum(scipy.special.log_expit(scores))
+    )
 
 
 def loss_logaddexp_vector(center, context, negatives):
@@ -292,17 +351,23 @@ def cbow_swapped_tables(context_ids, input_table, output_table, candidate_ids):
 
 
 def cbow_unique_context(context_ids, input_table, output_table, candidate_ids):
-    return cbow_reference(sorted(set(context_ids)), input_table, output_table, candidate_ids)
+    return cbow_reference(
+        sorted(set(context_ids)), input_table, output_table, candidate_ids
+    )
 
 
 def cbow_wrong_axis(context_ids, input_table, output_table, candidate_ids):
     hidden = np.asarray(input_table, dtype=float)[context_ids].mean(axis=1)
-    return (np.asarray(output_table, dtype=float)[candidate_ids] @ np.resize(
-        hidden, np.asarray(output_table).shape[1])).tolist()
+    return (
+        np.asarray(output_table, dtype=float)[candidate_ids]
+        @ np.resize(hidden, np.asarray(output_table).shape[1])
+    ).tolist()
 
 
 def cbow_softmax(context_ids, input_table, output_table, candidate_ids):
-    scores = np.array(cbow_reference(context_ids, input_table, output_table, candidate_ids))
+    scores = np.array(
+        cbow_reference(context_ids, input_table, output_table, candidate_ids)
+    )
     return (np.exp(scores) / np.exp(scores).sum()).tolist()
 
 
@@ -312,65 +377,124 @@ def cbow_all_words(context_ids, input_table, output_table, candidate_ids):
 
 
 def cbow_window_divisor(context_ids, input_table, output_table, candidate_ids):
-    hidden = np.asarray(input_table, dtype=float)[context_ids].sum(axis=0) / (2 * len(context_ids))
+    hidden = np.asarray(input_table, dtype=float)[context_ids].sum(axis=0) / (
+        2 * len(context_ids)
+    )
     return (np.asarray(output_table, dtype=float)[candidate_ids] @ hidden).tolist()
 
 
 def cbow_embedding(context_ids, input_table, output_table, candidate_ids):
-    inputs = torch.nn.Embedding.from_pretrained(torch.tensor(input_table, dtype=torch.float64))
-    outputs = torch.nn.Embedding.from_pretrained(torch.tensor(output_table, dtype=torch.float64))
+    inputs = torch.nn.Embedding.from_pretrained(
+        torch.tensor(input_table, dtype=torch.float64)
+    )
+    outputs = torch.nn.Embedding.from_pretrained(
+        torch.tensor(output_table, dtype=torch.float64)
+    )
     hidden = inputs(torch.tensor(context_ids)).mean(dim=0)
     return (outputs(torch.tensor(candidate_ids)) @ hidden).tolist()
 
 
 def cbow_loops(context_ids, input_table, output_table, candidate_ids):
     d = len(input_table[0])
-    hidden = [sum(input_table[c][k] for c in context_ids) / len(context_ids) for k in range(d)]
-    return [sum(output_table[x][k] * hidden[k] for k in range(d)) for x in candidate_ids]
+    hidden = [
+        sum(input_table[c][k] for c in context_ids) / len(context_ids) for k in range(d)
+    ]
+    return [
+        sum(output_table[x][k] * hidden[k] for k in range(d)) for x in candidate_ids
+    ]
 
 
 def cbow_einsum(context_ids, input_table, output_table, candidate_ids):
     inputs, outputs = np.asarray(input_table, float), np.asarray(output_table, float)
-    return tuple(np.einsum("cd,xd->x", inputs[context_ids], outputs[candidate_ids]) / len(context_ids))
+    return tuple(
+        np.einsum("cd,xd->x", inputs[context_ids], outputs[candidate_ids])
+        / len(context_ids)
+    )
 
 
 MUTANTS = {
     "03.skipgram_pairs": Mutants(
-        wrong={"negative indices wrap": pairs_negative_wrap, "window - 1": pairs_window_exclusive,
-               "the centre as its own context": pairs_with_center, "right context only": pairs_right_only,
-               "ordered by distance": pairs_by_distance, "(context, centre)": pairs_swapped,
-               "window cut one early at the end": pairs_end_cut_early},
-        right={"reference": pairs_reference, "comprehension over all pairs": pairs_comprehension,
-               "sorted index pairs": pairs_sorted_offsets, "numpy meshgrid": pairs_numpy}),
+        wrong={
+            "negative indices wrap": pairs_negative_wrap,
+            "window - 1": pairs_window_exclusive,
+            "the centre as its own context": pairs_with_center,
+            "right context only": pairs_right_only,
+            "ordered by distance": pairs_by_distance,
+            "(context, centre)": pairs_swapped,
+            "window cut one early at the end": pairs_end_cut_early,
+        },
+        right={
+            "reference": pairs_reference,
+            "comprehension over all pairs": pairs_comprehension,
+            "sorted index pairs": pairs_sorted_offsets,
+            "numpy meshgrid": pairs_numpy,
+        },
+    ),
     "03.keep_probabilities": Mutants(
-        wrong={"no cap at 1": keep_no_cap, "threshold without the total": keep_threshold_without_total,
-               "the paper's sqrt(t/f)": keep_paper_formula,
-               "number of distinct words as the total": keep_distinct_words_as_total,
-               "without the square root": keep_without_sqrt,
-               "probability of discarding": keep_discard_probability},
-        right={"reference": keep_reference, "from frequencies": keep_from_frequencies,
-               "numpy": keep_numpy, "if/else cap": keep_if_else}),
+        wrong={
+            "no cap at 1": keep_no_cap,
+            "threshold without the total": keep_threshold_without_total,
+            "the paper's sqrt(t/f)": keep_paper_formula,
+            "number of distinct words as the total": keep_distinct_words_as_total,
+            "without the square root": keep_without_sqrt,
+            "probability of discarding": keep_discard_probability,
+        },
+        right={
+            "reference": keep_reference,
+            "from frequencies": keep_from_frequencies,
+            "numpy": keep_numpy,
+            "if/else cap": keep_if_else,
+        },
+    ),
     "03.draw_negatives": Mutants(
-        wrong={"the positive may be drawn": negatives_keep_positive, "one short": negatives_one_short,
-               "uniform draws": negatives_uniform, "ids as floats": negatives_as_floats,
-               "draws probabilities, not ids": negatives_draws_probabilities,
-               "the 3/4 power again": negatives_power_again,
-               "drops the positive without redrawing": negatives_drop_without_redraw},
-        right={"reference": negatives_reference, "renormalised without the positive": negatives_renormalised,
-               "batched rejection": negatives_batched_rejection, "torch.multinomial": negatives_torch}),
+        wrong={
+            "the positive may be drawn": negatives_keep_positive,
+            "one short": negatives_one_short,
+            "uniform draws": negatives_uniform,
+            "ids as floats": negatives_as_floats,
+            "draws probabilities, not ids": negatives_draws_probabilities,
+            "the 3/4 power again": negatives_power_again,
+            "drops the positive without redrawing": negatives_drop_without_redraw,
+        },
+        right={
+            "reference": negatives_reference,
+            "renormalised without the positive": negatives_renormalised,
+            "batched rejection": negatives_batched_rejection,
+            "torch.multinomial": negatives_torch,
+        },
+    ),
     "03.negative_sampling_loss": Mutants(
-        wrong={"negatives with +u·v": loss_negative_sign, "log-likelihood, not loss": loss_log_likelihood,
-               "naive log(1/(1+e^-x))": loss_naive, "mean over negatives": loss_mean_of_negatives,
-               "sigmoid without log": loss_sigmoid_without_log,
-               "matrix of negatives (fails with none)": loss_matrix_of_negatives,
-               "centre with itself": loss_center_twice},
-        right={"reference": loss_reference, "torch logsigmoid": loss_torch,
-               "scipy log_expit": loss_scipy, "vectorised logaddexp": loss_logaddexp_vector}),
+        wrong={
+            "negatives with +u·v": loss_negative_sign,
+            "log-likelihood, not loss": loss_log_likelihood,
+            "naive log(1/(1+e^-x))": loss_naive,
+            "mean over negatives": loss_mean_of_negatives,
+            "sigmoid without log": loss_sigmoid_without_log,
+            "matrix of negatives (fails with none)": loss_matrix_of_negatives,
+            "centre with itself": loss_center_twice,
+        },
+        right={
+            "reference": loss_reference,
+            "torch logsigmoid": loss_torch,
+            "scipy log_expit": loss_scipy,
+            "vectorised logaddexp": loss_logaddexp_vector,
+        },
+    ),
     "03.cbow_scores": Mutants(
-        wrong={"sum, not mean": cbow_sum, "tables swapped": cbow_swapped_tables,
-               "each context id once": cbow_unique_context, "mean over the wrong axis": cbow_wrong_axis,
-               "softmax of the scores": cbow_softmax, "every word, not the candidates": cbow_all_words,
-               "divided by 2m": cbow_window_divisor},
-        right={"reference": cbow_reference, "nn.Embedding": cbow_embedding, "loops": cbow_loops,
-               "einsum": cbow_einsum}),
+        wrong={
+            "sum, not mean": cbow_sum,
+            "tables swapped": cbow_swapped_tables,
+            "each context id once": cbow_unique_context,
+            "mean over the wrong axis": cbow_wrong_axis,
+            "softmax of the scores": cbow_softmax,
+            "every word, not the candidates": cbow_all_words,
+            "divided by 2m": cbow_window_divisor,
+        },
+        right={
+            "reference": cbow_reference,
+            "nn.Embedding": cbow_embedding,
+            "loops": cbow_loops,
+            "einsum": cbow_einsum,
+        },
+    ),
 }

@@ -55,8 +55,11 @@ def cosine_math(u, v):
 
 
 def cosine_torch(u, v):
-    return F.cosine_similarity(torch.tensor(u, dtype=torch.float64),
-                               torch.tensor(v, dtype=torch.float64), dim=0).item()
+    return F.cosine_similarity(
+        torch.tensor(u, dtype=torch.float64),
+        torch.tensor(v, dtype=torch.float64),
+        dim=0,
+    ).item()
 
 
 def _unit(vectors):
@@ -73,13 +76,17 @@ def top_reference(word, words, vectors, k):
 def top_euclidean(word, words, vectors, k):
     vectors = np.asarray(vectors, dtype=float)
     distances = np.linalg.norm(vectors - vectors[words.index(word)], axis=1)
-    return [words[i] for i in np.argsort(distances, kind="stable") if words[i] != word][:k]
+    return [words[i] for i in np.argsort(distances, kind="stable") if words[i] != word][
+        :k
+    ]
 
 
 def top_raw_dot(word, words, vectors, k):
     vectors = np.asarray(vectors, dtype=float)
     scores = vectors @ vectors[words.index(word)]
-    return [words[i] for i in np.argsort(-scores, kind="stable") if words[i] != word][:k]
+    return [words[i] for i in np.argsort(-scores, kind="stable") if words[i] != word][
+        :k
+    ]
 
 
 def top_includes_itself(word, words, vectors, k):
@@ -99,20 +106,27 @@ def top_ascending(word, words, vectors, k):
 
 def top_ties_reversed(word, words, vectors, k):
     scores = _unit(vectors) @ _unit(vectors)[words.index(word)]
-    return [words[i] for i in np.argsort(scores, kind="stable")[::-1] if words[i] != word][:k]
+    return [
+        words[i] for i in np.argsort(scores, kind="stable")[::-1] if words[i] != word
+    ][:k]
 
 
 def top_sorted_key(word, words, vectors, k):
     unit = _unit(vectors)
     scores = unit @ unit[words.index(word)]
-    ranked = sorted((i for i in range(len(words)) if words[i] != word), key=lambda i: (-scores[i], i))
+    ranked = sorted(
+        (i for i in range(len(words)) if words[i] != word),
+        key=lambda i: (-scores[i], i),
+    )
     return [words[i] for i in ranked[:k]]
 
 
 def top_heapq(word, words, vectors, k):
     unit = _unit(vectors)
     scores = unit @ unit[words.index(word)]
-    best = heapq.nsmallest(k, ((-scores[i], i) for i in range(len(words)) if words[i] != word))
+    best = heapq.nsmallest(
+        k, ((-scores[i], i) for i in range(len(words)) if words[i] != word)
+    )
     return tuple(words[i] for _, i in best)
 
 
@@ -152,7 +166,9 @@ def analogy_excludes_c_only(a, b, c, words, vectors):
 
 
 def analogy_wrong_sign(a, b, c, words, vectors):
-    return _analogy(a, b, c, words, vectors, combine=lambda u, ia, ib, ic: u[ia] - u[ib] + u[ic])
+    return _analogy(
+        a, b, c, words, vectors, combine=lambda u, ia, ib, ic: u[ia] - u[ib] + u[ic]
+    )
 
 
 def analogy_ties_reversed(a, b, c, words, vectors):
@@ -235,12 +251,16 @@ def spearman_argsort_as_ranks(xs, ys):
 def spearman_textbook_formula(xs, ys):
     d = _ordinal(xs) - _ordinal(ys)
     n = len(xs)
-    return float(1 - 6 * (d ** 2).sum() / (n * (n ** 2 - 1)))
+    return float(1 - 6 * (d**2).sum() / (n * (n**2 - 1)))
 
 
 def spearman_min_ties(xs, ys):
-    return float(np.corrcoef(scipy.stats.rankdata(xs, method="min"),
-                             scipy.stats.rankdata(ys, method="min"))[0, 1])
+    return float(
+        np.corrcoef(
+            scipy.stats.rankdata(xs, method="min"),
+            scipy.stats.rankdata(ys, method="min"),
+        )[0, 1]
+    )
 
 
 def spearman_one_descending(xs, ys):
@@ -259,38 +279,78 @@ def spearman_python(xs, ys):
     def ranks(values):
         ordered = sorted(values)
         return [(2 * ordered.index(v) + ordered.count(v) + 1) / 2 for v in values]
+
     rx, ry = ranks(xs), ranks(ys)
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
-    return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+    return cov / math.sqrt(
+        sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)
+    )
 
 
 MUTANTS = {
     "04.cosine_similarity": Mutants(
-        wrong={"dot product only": cosine_dot_only, "cosine distance": cosine_distance,
-               "squared lengths": cosine_squared_norms, "absolute value": cosine_absolute,
-               "length of u only": cosine_one_norm, "rounded to 3 places": cosine_rounded},
-        right={"reference": cosine_reference, "scipy": cosine_scipy, "math": cosine_math,
-               "torch": cosine_torch}),
+        wrong={
+            "dot product only": cosine_dot_only,
+            "cosine distance": cosine_distance,
+            "squared lengths": cosine_squared_norms,
+            "absolute value": cosine_absolute,
+            "length of u only": cosine_one_norm,
+            "rounded to 3 places": cosine_rounded,
+        },
+        right={
+            "reference": cosine_reference,
+            "scipy": cosine_scipy,
+            "math": cosine_math,
+            "torch": cosine_torch,
+        },
+    ),
     "04.top_k_neighbours": Mutants(
-        wrong={"Euclidean on raw vectors": top_euclidean, "raw dot products": top_raw_dot,
-               "the word itself included": top_includes_itself, "k - 1 words": top_k_minus_one,
-               "least similar first": top_ascending, "ties, later first": top_ties_reversed},
-        right={"reference": top_reference, "sorted with a key": top_sorted_key,
-               "heapq": top_heapq, "torch": top_torch}),
+        wrong={
+            "Euclidean on raw vectors": top_euclidean,
+            "raw dot products": top_raw_dot,
+            "the word itself included": top_includes_itself,
+            "k - 1 words": top_k_minus_one,
+            "least similar first": top_ascending,
+            "ties, later first": top_ties_reversed,
+        },
+        right={
+            "reference": top_reference,
+            "sorted with a key": top_sorted_key,
+            "heapq": top_heapq,
+            "torch": top_torch,
+        },
+    ),
     "04.solve_analogy": Mutants(
-        wrong={"unnormalised vectors": analogy_unnormalised, "inputs not excluded": analogy_no_exclusion,
-               "only c excluded": analogy_excludes_c_only, "a - b + c": analogy_wrong_sign,
-               "ties, later first": analogy_ties_reversed, "raw dot products": analogy_raw_scores},
-        right={"reference": analogy_reference, "max with a key": analogy_max_key,
-               "torch": analogy_torch, "masked argmax": analogy_masked}),
+        wrong={
+            "unnormalised vectors": analogy_unnormalised,
+            "inputs not excluded": analogy_no_exclusion,
+            "only c excluded": analogy_excludes_c_only,
+            "a - b + c": analogy_wrong_sign,
+            "ties, later first": analogy_ties_reversed,
+            "raw dot products": analogy_raw_scores,
+        },
+        right={
+            "reference": analogy_reference,
+            "max with a key": analogy_max_key,
+            "torch": analogy_torch,
+            "masked argmax": analogy_masked,
+        },
+    ),
     "04.spearman": Mutants(
-        wrong={"Pearson of the values": spearman_pearson_of_values,
-               "ties ranked in order": spearman_ordinal_ties,
-               "argsort used as ranks": spearman_argsort_as_ranks,
-               "1 - 6Σd²/(n(n²-1)) with ties": spearman_textbook_formula,
-               "ties share the lowest rank": spearman_min_ties,
-               "one list ranked descending": spearman_one_descending},
-        right={"reference": spearman_reference, "scipy rankdata": spearman_rankdata,
-               "scipy spearmanr": spearman_scipy, "pure Python": spearman_python}),
+        wrong={
+            "Pearson of the values": spearman_pearson_of_values,
+            "ties ranked in order": spearman_ordinal_ties,
+            "argsort used as ranks": spearman_argsort_as_ranks,
+            "1 - 6Σd²/(n(n²-1)) with ties": spearman_textbook_formula,
+            "ties share the lowest rank": spearman_min_ties,
+            "one list ranked descending": spearman_one_descending,
+        },
+        right={
+            "reference": spearman_reference,
+            "scipy rankdata": spearman_rankdata,
+            "scipy spearmanr": spearman_scipy,
+            "pure Python": spearman_python,
+        },
+    ),
 }

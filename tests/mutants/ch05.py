@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 from mutants import Mutants
 
@@ -27,7 +27,9 @@ def embed_ids_minus_one(weight, ids):
 
 
 def embed_transposed_weight(weight, ids):
-    return nn.Embedding.from_pretrained(_weight(weight).T.contiguous())(torch.as_tensor(ids))
+    return nn.Embedding.from_pretrained(_weight(weight).T.contiguous())(
+        torch.as_tensor(ids)
+    )
 
 
 def embed_random_table(weight, ids):
@@ -41,11 +43,15 @@ def embed_summed(weight, ids):
 
 
 def embed_float_ids(weight, ids):
-    return nn.Embedding.from_pretrained(_weight(weight))(torch.tensor(ids, dtype=torch.float32))
+    return nn.Embedding.from_pretrained(_weight(weight))(
+        torch.tensor(ids, dtype=torch.float32)
+    )
 
 
 def embed_max_norm(weight, ids):
-    return nn.Embedding.from_pretrained(_weight(weight), max_norm=1.0)(torch.as_tensor(ids))
+    return nn.Embedding.from_pretrained(_weight(weight), max_norm=1.0)(
+        torch.as_tensor(ids)
+    )
 
 
 def embed_functional(weight, ids):
@@ -71,7 +77,9 @@ def matmul_without_num_classes(weight, ids):
 
 def matmul_transposed(weight, ids):
     weight = _weight(weight)
-    return F.one_hot(torch.as_tensor(ids), num_classes=weight.shape[1]).float() @ weight.T
+    return (
+        F.one_hot(torch.as_tensor(ids), num_classes=weight.shape[1]).float() @ weight.T
+    )
 
 
 def matmul_integer_one_hot(weight, ids):
@@ -81,7 +89,10 @@ def matmul_integer_one_hot(weight, ids):
 
 def matmul_ids_minus_one(weight, ids):
     weight = _weight(weight)
-    return F.one_hot(torch.as_tensor(ids) - 1, num_classes=weight.shape[0]).float() @ weight
+    return (
+        F.one_hot(torch.as_tensor(ids) - 1, num_classes=weight.shape[0]).float()
+        @ weight
+    )
 
 
 def matmul_summed(weight, ids):
@@ -90,7 +101,10 @@ def matmul_summed(weight, ids):
 
 def matmul_flattened(weight, ids):
     weight = _weight(weight)
-    return F.one_hot(torch.as_tensor(ids).flatten(), num_classes=weight.shape[0]).float() @ weight
+    return (
+        F.one_hot(torch.as_tensor(ids).flatten(), num_classes=weight.shape[0]).float()
+        @ weight
+    )
 
 
 def matmul_eye(weight, ids):
@@ -105,7 +119,9 @@ def matmul_numpy(weight, ids):
 
 def matmul_einsum(weight, ids):
     weight = _weight(weight)
-    one_hot = F.one_hot(torch.as_tensor(ids), num_classes=weight.shape[0]).to(weight.dtype)
+    one_hot = F.one_hot(torch.as_tensor(ids), num_classes=weight.shape[0]).to(
+        weight.dtype
+    )
     return torch.einsum("blv,vd->bld", one_hot, weight)
 
 
@@ -117,7 +133,14 @@ def _gradient(vocab_size, dim, ids, padding_idx=None):
 
 
 def rows_reference(vocab_size, dim, ids, padding_idx=None):
-    return _gradient(vocab_size, dim, ids, padding_idx).abs().sum(dim=1).nonzero().flatten().tolist()
+    return (
+        _gradient(vocab_size, dim, ids, padding_idx)
+        .abs()
+        .sum(dim=1)
+        .nonzero()
+        .flatten()
+        .tolist()
+    )
 
 
 def rows_ids_as_given(vocab_size, dim, ids, padding_idx=None):
@@ -133,11 +156,23 @@ def rows_all(vocab_size, dim, ids, padding_idx=None):
 
 
 def rows_without_gradient(vocab_size, dim, ids, padding_idx=None):
-    return (_gradient(vocab_size, dim, ids, padding_idx).abs().sum(dim=1) == 0).nonzero().flatten().tolist()
+    return (
+        (_gradient(vocab_size, dim, ids, padding_idx).abs().sum(dim=1) == 0)
+        .nonzero()
+        .flatten()
+        .tolist()
+    )
 
 
 def rows_wrong_axis(vocab_size, dim, ids, padding_idx=None):
-    return _gradient(vocab_size, dim, ids, padding_idx).abs().sum(dim=0).nonzero().flatten().tolist()
+    return (
+        _gradient(vocab_size, dim, ids, padding_idx)
+        .abs()
+        .sum(dim=0)
+        .nonzero()
+        .flatten()
+        .tolist()
+    )
 
 
 def rows_one_per_lookup(vocab_size, dim, ids, padding_idx=None):
@@ -146,7 +181,9 @@ def rows_one_per_lookup(vocab_size, dim, ids, padding_idx=None):
 
 
 def rows_any(vocab_size, dim, ids, padding_idx=None):
-    return torch.nonzero(_gradient(vocab_size, dim, ids, padding_idx).any(dim=1)).flatten()
+    return torch.nonzero(
+        _gradient(vocab_size, dim, ids, padding_idx).any(dim=1)
+    ).flatten()
 
 
 def rows_numpy(vocab_size, dim, ids, padding_idx=None):
@@ -196,7 +233,9 @@ def neighbours_euclidean(weight, words, word, k):
 
 
 def neighbours_drop_first(weight, words, word, k):
-    return [words[i] for i in _scores(weight, words, word).topk(k + 1).indices.tolist()[1:]]
+    return [
+        words[i] for i in _scores(weight, words, word).topk(k + 1).indices.tolist()[1:]
+    ]
 
 
 def neighbours_least_similar(weight, words, word, k):
@@ -216,7 +255,10 @@ def neighbours_cosine_similarity(weight, words, word, k):
     weight = _weight(weight)
     scores = F.cosine_similarity(weight, weight[words.index(word)][None, :], dim=1)
     scores[words.index(word)] = -float("inf")
-    return [words[i] for i in torch.argsort(scores, descending=True, stable=True)[:k].tolist()]
+    return [
+        words[i]
+        for i in torch.argsort(scores, descending=True, stable=True)[:k].tolist()
+    ]
 
 
 def neighbours_numpy(weight, words, word, k):
@@ -229,30 +271,68 @@ def neighbours_numpy(weight, words, word, k):
 
 MUTANTS = {
     "05.embed_batch": Mutants(
-        wrong={"ids flattened": embed_flattened, "ids minus one": embed_ids_minus_one,
-               "weight transposed": embed_transposed_weight, "a new random table": embed_random_table,
-               "summed over the sequence": embed_summed, "ids as floats": embed_float_ids,
-               "max_norm rescaling": embed_max_norm},
-        right={"reference": embed_reference, "F.embedding": embed_functional,
-               "indexing the weight": embed_indexing, "numpy take": embed_numpy}),
+        wrong={
+            "ids flattened": embed_flattened,
+            "ids minus one": embed_ids_minus_one,
+            "weight transposed": embed_transposed_weight,
+            "a new random table": embed_random_table,
+            "summed over the sequence": embed_summed,
+            "ids as floats": embed_float_ids,
+            "max_norm rescaling": embed_max_norm,
+        },
+        right={
+            "reference": embed_reference,
+            "F.embedding": embed_functional,
+            "indexing the weight": embed_indexing,
+            "numpy take": embed_numpy,
+        },
+    ),
     "05.one_hot_matmul": Mutants(
-        wrong={"F.one_hot without num_classes": matmul_without_num_classes,
-               "weight transposed": matmul_transposed, "integer one-hot": matmul_integer_one_hot,
-               "ids minus one": matmul_ids_minus_one, "summed over the sequence": matmul_summed,
-               "ids flattened": matmul_flattened},
-        right={"reference": matmul_reference, "rows of torch.eye": matmul_eye, "numpy": matmul_numpy,
-               "einsum": matmul_einsum}),
+        wrong={
+            "F.one_hot without num_classes": matmul_without_num_classes,
+            "weight transposed": matmul_transposed,
+            "integer one-hot": matmul_integer_one_hot,
+            "ids minus one": matmul_ids_minus_one,
+            "summed over the sequence": matmul_summed,
+            "ids flattened": matmul_flattened,
+        },
+        right={
+            "reference": matmul_reference,
+            "rows of torch.eye": matmul_eye,
+            "numpy": matmul_numpy,
+            "einsum": matmul_einsum,
+        },
+    ),
     "05.rows_with_gradient": Mutants(
-        wrong={"the ids as given": rows_ids_as_given, "padding row included": rows_padding_included,
-               "every row": rows_all, "rows without gradient": rows_without_gradient,
-               "summed over the wrong axis": rows_wrong_axis, "one row per lookup": rows_one_per_lookup},
-        right={"reference": rows_reference, "tensor.any": rows_any, "numpy flatnonzero": rows_numpy,
-               "loop": rows_loop}),
+        wrong={
+            "the ids as given": rows_ids_as_given,
+            "padding row included": rows_padding_included,
+            "every row": rows_all,
+            "rows without gradient": rows_without_gradient,
+            "summed over the wrong axis": rows_wrong_axis,
+            "one row per lookup": rows_one_per_lookup,
+        },
+        right={
+            "reference": rows_reference,
+            "tensor.any": rows_any,
+            "numpy flatnonzero": rows_numpy,
+            "loop": rows_loop,
+        },
+    ),
     "05.neighbours_through_table": Mutants(
-        wrong={"columns normalised": neighbours_normalise_columns, "raw dot products": neighbours_raw_dot,
-               "the word itself included": neighbours_itself_included, "Euclidean": neighbours_euclidean,
-               "top k + 1 minus the first": neighbours_drop_first,
-               "least similar first": neighbours_least_similar},
-        right={"reference": neighbours_reference, "query not normalised": neighbours_query_unnormalised,
-               "F.cosine_similarity": neighbours_cosine_similarity, "numpy": neighbours_numpy}),
+        wrong={
+            "columns normalised": neighbours_normalise_columns,
+            "raw dot products": neighbours_raw_dot,
+            "the word itself included": neighbours_itself_included,
+            "Euclidean": neighbours_euclidean,
+            "top k + 1 minus the first": neighbours_drop_first,
+            "least similar first": neighbours_least_similar,
+        },
+        right={
+            "reference": neighbours_reference,
+            "query not normalised": neighbours_query_unnormalised,
+            "F.cosine_similarity": neighbours_cosine_similarity,
+            "numpy": neighbours_numpy,
+        },
+    ),
 }

@@ -12,14 +12,33 @@ from mutants import Mutants
 
 
 def _arrays(counts, word_vectors, context_vectors, word_biases, context_biases):
-    return (np.asarray(counts, dtype=float), np.asarray(word_vectors, dtype=float),
-            np.asarray(context_vectors, dtype=float), np.asarray(word_biases, dtype=float),
-            np.asarray(context_biases, dtype=float))
+    return (
+        np.asarray(counts, dtype=float),
+        np.asarray(word_vectors, dtype=float),
+        np.asarray(context_vectors, dtype=float),
+        np.asarray(word_biases, dtype=float),
+        np.asarray(context_biases, dtype=float),
+    )
 
 
-def _loss(counts, wv, cv, wb, cb, x_max=100, alpha=0.75, *, weight=None, log=np.log,
-          transpose=False, swap_biases=False, half=False, biases=True, reduce=np.sum,
-          include_zeros=False):
+def _loss(
+    counts,
+    wv,
+    cv,
+    wb,
+    cb,
+    x_max=100,
+    alpha=0.75,
+    *,
+    weight=None,
+    log=np.log,
+    transpose=False,
+    swap_biases=False,
+    half=False,
+    biases=True,
+    reduce=np.sum,
+    include_zeros=False,
+):
     counts, wv, cv, wb, cb = _arrays(counts, wv, cv, wb, cb)
     if transpose:
         counts = counts.T
@@ -28,7 +47,11 @@ def _loss(counts, wv, cv, wb, cb, x_max=100, alpha=0.75, *, weight=None, log=np.
     else:
         rows, cols = np.nonzero(counts)
     x = counts[rows, cols]
-    f = np.minimum(1.0, (x / x_max) ** alpha) if weight is None else weight(x, x_max, alpha)
+    f = (
+        np.minimum(1.0, (x / x_max) ** alpha)
+        if weight is None
+        else weight(x, x_max, alpha)
+    )
     scores = (wv[rows] * cv[cols]).sum(axis=1)
     if biases:
         scores += (wb[cols] + cb[rows]) if swap_biases else (wb[rows] + cb[cols])
@@ -111,8 +134,14 @@ def loss_torch(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
     rows, cols = torch.nonzero(counts, as_tuple=True)
     x = counts[rows, cols]
     f = torch.clamp((x / x_max) ** alpha, max=1.0)
-    wv, cv = torch.tensor(wv, dtype=torch.float64), torch.tensor(cv, dtype=torch.float64)
-    wb, cb = torch.tensor(wb, dtype=torch.float64), torch.tensor(cb, dtype=torch.float64)
+    wv, cv = (
+        torch.tensor(wv, dtype=torch.float64),
+        torch.tensor(cv, dtype=torch.float64),
+    )
+    wb, cb = (
+        torch.tensor(wb, dtype=torch.float64),
+        torch.tensor(cb, dtype=torch.float64),
+    )
     scores = (wv[rows] * cv[cols]).sum(-1) + wb[rows] + cb[cols]
     return (f * (scores - torch.log(x)) ** 2).sum()
 
@@ -126,8 +155,22 @@ def loss_sparse(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
     return np.float64(np.dot(f, (scores - np.log(entries.data)) ** 2))
 
 
-def _gradients(w, wc, b, bc, count, x_max=100, alpha=0.75, *, factor=2.0, weight=True,
-               cap=True, log=math.log, flip=False, same_vector=False):
+def _gradients(
+    w,
+    wc,
+    b,
+    bc,
+    count,
+    x_max=100,
+    alpha=0.75,
+    *,
+    factor=2.0,
+    weight=True,
+    cap=True,
+    log=math.log,
+    flip=False,
+    same_vector=False,
+):
     w, wc = np.asarray(w, dtype=float), np.asarray(wc, dtype=float)
     f = (count / x_max) ** alpha
     if cap:
@@ -176,8 +219,10 @@ def gradients_bias_without_error(w, wc, b, bc, count, x_max=100, alpha=0.75):
 
 
 def gradients_autograd(w, wc, b, bc, count, x_max=100, alpha=0.75):
-    tensors = [torch.tensor(value, dtype=torch.float64, requires_grad=True)
-               for value in (w, wc, b, bc)]
+    tensors = [
+        torch.tensor(value, dtype=torch.float64, requires_grad=True)
+        for value in (w, wc, b, bc)
+    ]
     w, wc, b, bc = tensors
     f = min(1.0, (count / x_max) ** alpha)
     (f * (w @ wc + b + bc - math.log(count)) ** 2).backward()
@@ -253,7 +298,9 @@ def triples_above_one(counts):
 
 def triples_float_positions(counts):
     counts = np.asarray(counts, dtype=float)
-    stacked = np.array([[i, j, np.log(x)] for (i, j), x in np.ndenumerate(counts) if x != 0])
+    stacked = np.array(
+        [[i, j, np.log(x)] for (i, j), x in np.ndenumerate(counts) if x != 0]
+    )
     stacked = stacked.reshape(-1, 3)
     return stacked[:, 0], stacked[:, 1], stacked[:, 2]
 
@@ -287,44 +334,87 @@ def triples_torch(counts):
 
 MUTANTS = {
     "06.glove_loss": Mutants(
-        wrong={"half the squared error": loss_half, "no weights": loss_unweighted,
-               "weights not capped at 1": loss_uncapped,
-               "x_max and alpha ignored": loss_paper_settings_always,
-               "log base 10": loss_log10, "log(1 + x)": loss_log1p,
-               "matrix transposed": loss_transposed, "biases swapped": loss_biases_swapped,
-               "no biases": loss_without_biases, "mean, not sum": loss_mean,
-               "zeros included": loss_with_zeros,
-               "x_max and alpha swapped in the signature": loss_settings_swapped,
-               "zeros patched in the caller's array": loss_zeros_patched_in_place},
-        right={"reference": loss_reference, "loops": loss_loops, "torch": loss_torch,
-               "scipy.sparse": loss_sparse}),
+        wrong={
+            "half the squared error": loss_half,
+            "no weights": loss_unweighted,
+            "weights not capped at 1": loss_uncapped,
+            "x_max and alpha ignored": loss_paper_settings_always,
+            "log base 10": loss_log10,
+            "log(1 + x)": loss_log1p,
+            "matrix transposed": loss_transposed,
+            "biases swapped": loss_biases_swapped,
+            "no biases": loss_without_biases,
+            "mean, not sum": loss_mean,
+            "zeros included": loss_with_zeros,
+            "x_max and alpha swapped in the signature": loss_settings_swapped,
+            "zeros patched in the caller's array": loss_zeros_patched_in_place,
+        },
+        right={
+            "reference": loss_reference,
+            "loops": loss_loops,
+            "torch": loss_torch,
+            "scipy.sparse": loss_sparse,
+        },
+    ),
     "06.glove_gradients": Mutants(
-        wrong={"no factor 2": gradients_without_two, "no weight": gradients_unweighted,
-               "weight not capped": gradients_uncapped, "sign flipped": gradients_sign_flipped,
-               "each vector's own gradient swapped": gradients_own_vector,
-               "count instead of its log": gradients_raw_count,
-               "bias gradient without the error": gradients_bias_without_error},
-        right={"reference": gradients_reference, "autograd": gradients_autograd,
-               "plain lists": gradients_lists, "numpy scalars": gradients_numpy_scalars}),
+        wrong={
+            "no factor 2": gradients_without_two,
+            "no weight": gradients_unweighted,
+            "weight not capped": gradients_uncapped,
+            "sign flipped": gradients_sign_flipped,
+            "each vector's own gradient swapped": gradients_own_vector,
+            "count instead of its log": gradients_raw_count,
+            "bias gradient without the error": gradients_bias_without_error,
+        },
+        right={
+            "reference": gradients_reference,
+            "autograd": gradients_autograd,
+            "plain lists": gradients_lists,
+            "numpy scalars": gradients_numpy_scalars,
+        },
+    ),
     "06.nonzero_triples": Mutants(
-        wrong={"column-major order": triples_column_major, "rows and columns swapped": triples_swapped,
-               "zeros included": triples_with_zeros, "log(1 + x)": triples_log1p,
-               "counts, not logs": triples_raw_counts, "upper triangle only": triples_upper_triangle,
-               "diagonal left out": triples_without_diagonal,
-               "counts truncated to integers": triples_integer_counts,
-               "counts of 1 left out": triples_above_one,
-               "positions as floats": triples_float_positions,
-               "a single row squeezed into a column": triples_squeezed},
-        right={"reference": triples_reference, "scipy.sparse": triples_sparse,
-               "loops": triples_loops, "torch": triples_torch}),
+        wrong={
+            "column-major order": triples_column_major,
+            "rows and columns swapped": triples_swapped,
+            "zeros included": triples_with_zeros,
+            "log(1 + x)": triples_log1p,
+            "counts, not logs": triples_raw_counts,
+            "upper triangle only": triples_upper_triangle,
+            "diagonal left out": triples_without_diagonal,
+            "counts truncated to integers": triples_integer_counts,
+            "counts of 1 left out": triples_above_one,
+            "positions as floats": triples_float_positions,
+            "a single row squeezed into a column": triples_squeezed,
+        },
+        right={
+            "reference": triples_reference,
+            "scipy.sparse": triples_sparse,
+            "loops": triples_loops,
+            "torch": triples_torch,
+        },
+    ),
 }
 
 
-def _adagrad(parameters, gradients, sums, lr, *, old_sum=False, root=np.sqrt, square=True,
-             sign=-1.0, use_lr=True):
-    parameters, gradients = np.asarray(parameters, dtype=float), np.asarray(gradients, dtype=float)
+def _adagrad(
+    parameters,
+    gradients,
+    sums,
+    lr,
+    *,
+    old_sum=False,
+    root=np.sqrt,
+    square=True,
+    sign=-1.0,
+    use_lr=True,
+):
+    parameters, gradients = (
+        np.asarray(parameters, dtype=float),
+        np.asarray(gradients, dtype=float),
+    )
     sums = np.asarray(sums, dtype=float)
-    new_sums = sums + (gradients ** 2 if square else gradients)
+    new_sums = sums + (gradients**2 if square else gradients)
     with np.errstate(invalid="ignore"):  # a negative sum, from unsquared gradients
         scale = root(sums if old_sum else new_sums)
     return parameters + sign * (lr if use_lr else 1.0) * gradients / scale, new_sums
@@ -360,15 +450,20 @@ def adagrad_old_sums_returned(parameters, gradients, sums, lr):
 
 
 def adagrad_global_sum(parameters, gradients, sums, lr):  # one sum for all parameters
-    parameters, gradients = np.asarray(parameters, dtype=float), np.asarray(gradients, dtype=float)
-    new_sums = np.asarray(sums, dtype=float) + gradients ** 2
+    parameters, gradients = (
+        np.asarray(parameters, dtype=float),
+        np.asarray(gradients, dtype=float),
+    )
+    new_sums = np.asarray(sums, dtype=float) + gradients**2
     return parameters - lr * gradients / np.sqrt(new_sums.sum()), new_sums
 
 
 def adagrad_in_place(parameters, gradients, sums, lr):
     for row, (p, g, s) in enumerate(zip(parameters, gradients, sums)):
         if isinstance(p, list):
-            parameters[row], sums[row] = (list(x) for x in adagrad_in_place(p, g, s, lr))
+            parameters[row], sums[row] = (
+                list(x) for x in adagrad_in_place(p, g, s, lr)
+            )
         else:
             sums[row] = s + g * g
             parameters[row] = p - lr * g / math.sqrt(sums[row])
@@ -376,9 +471,12 @@ def adagrad_in_place(parameters, gradients, sums, lr):
 
 
 def adagrad_numpy_in_place(parameters, gradients, sums, lr):
-    parameters, sums = np.asarray(parameters, dtype=float), np.asarray(sums, dtype=float)
+    parameters, sums = (
+        np.asarray(parameters, dtype=float),
+        np.asarray(sums, dtype=float),
+    )
     gradients = np.asarray(gradients, dtype=float)
-    sums += gradients ** 2
+    sums += gradients**2
     parameters -= lr * gradients / np.sqrt(sums)
     return parameters, sums
 
@@ -395,24 +493,37 @@ def adagrad_torch(parameters, gradients, sums, lr):
 
 def adagrad_copy_then_loop(parameters, gradients, sums, lr):
     # plain nested lists first: a copy, and the same loops for lists and arrays
-    parameters, gradients, sums = (np.asarray(value, dtype=float).tolist()
-                                   for value in (parameters, gradients, sums))
+    parameters, gradients, sums = (
+        np.asarray(value, dtype=float).tolist()
+        for value in (parameters, gradients, sums)
+    )
     return adagrad_in_place(parameters, gradients, sums, lr)
 
 
 def adagrad_rsqrt(parameters, gradients, sums, lr):
     gradients = torch.as_tensor(gradients, dtype=torch.float64)
     new_sums = torch.as_tensor(sums, dtype=torch.float64) + gradients.square()
-    return torch.as_tensor(parameters, dtype=torch.float64) - lr * gradients * new_sums.rsqrt(), new_sums
+    return torch.as_tensor(
+        parameters, dtype=torch.float64
+    ) - lr * gradients * new_sums.rsqrt(), new_sums
 
 
 MUTANTS["06.adagrad_step"] = Mutants(
-    wrong={"divides by the old sum": adagrad_old_sum, "no square root": adagrad_no_root,
-           "gradients not squared": adagrad_unsquared, "uphill": adagrad_uphill,
-           "learning rate left out": adagrad_no_learning_rate,
-           "old sums returned": adagrad_old_sums_returned,
-           "one sum for all parameters": adagrad_global_sum,
-           "arguments changed in place": adagrad_in_place,
-           "NumPy arrays changed in place": adagrad_numpy_in_place},
-    right={"reference": adagrad_reference, "torch.optim.Adagrad": adagrad_torch,
-           "copy, then loops": adagrad_copy_then_loop, "torch rsqrt": adagrad_rsqrt})
+    wrong={
+        "divides by the old sum": adagrad_old_sum,
+        "no square root": adagrad_no_root,
+        "gradients not squared": adagrad_unsquared,
+        "uphill": adagrad_uphill,
+        "learning rate left out": adagrad_no_learning_rate,
+        "old sums returned": adagrad_old_sums_returned,
+        "one sum for all parameters": adagrad_global_sum,
+        "arguments changed in place": adagrad_in_place,
+        "NumPy arrays changed in place": adagrad_numpy_in_place,
+    },
+    right={
+        "reference": adagrad_reference,
+        "torch.optim.Adagrad": adagrad_torch,
+        "copy, then loops": adagrad_copy_then_loop,
+        "torch rsqrt": adagrad_rsqrt,
+    },
+)
