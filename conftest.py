@@ -1,4 +1,5 @@
-"""Settings for every test run, whichever paths pytest is given (tests/, book/, solutions/)."""
+"""Settings for every test run, whichever paths pytest is given (tests/, book/,
+solutions/)."""
 
 import os
 

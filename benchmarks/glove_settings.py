@@ -78,7 +78,10 @@ def main() -> None:
     OUTPUT.write_text(
         json.dumps(
             {
-                "what": "development-half WordSim353 Spearman of chapter 6's GloVe, d = 100, seed 0",
+                "what": (
+                    "development-half WordSim353 Spearman of chapter 6's GloVe, "
+                    "d = 100, seed 0"
+                ),
                 "measured": date.today().isoformat(),
                 "machine": platform.machine(),
                 "development_pairs": len(dev),

@@ -4,8 +4,9 @@ Trains the chapter's GloVe (its cells tagged "training-code") with the settings 
 chapter uses (benchmarks/results/glove_settings.json, chosen on the development half of
 WordSim353), d = 100, seed 0, on the course corpus's co-occurrence matrix, once on one
 torch thread and once on two, and prints side by side: wall and CPU seconds, non-zero
-entries per second (entries times epochs over wall seconds) and per CPU-second (so that a
-second thread is not free), and WordSim353 Spearman on every pair the vocabulary knows.
+entries per second (entries times epochs over wall seconds) and per CPU-second (so that
+a second thread is not free), and WordSim353 Spearman on every pair the vocabulary
+knows.
 
     .venv/bin/python benchmarks/glove_throughput.py [--epochs N]   # about 2 minutes
 """

@@ -70,7 +70,8 @@ def main() -> None:
     OUTPUT.write_text(
         json.dumps(
             {
-                "what": "gensim Word2Vec on the WordNet corpus, one setting changed at a time",
+                "what": "gensim Word2Vec on the WordNet corpus, "
+                "one setting changed at a time",
                 "base": BASE,
                 "runs": runs,
                 "measured": {

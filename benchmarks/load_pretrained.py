@@ -38,8 +38,12 @@ vectors.most_similar(positive=["king", "woman"], negative=["man"], topn=10)
 first_query = time.perf_counter()
 vectors.most_similar("boy", topn=10)
 second_query = time.perf_counter()
-print(json.dumps({"imports": imported - started, "load": loaded - imported, "first query": first_query - loaded,
-                  "later query": second_query - first_query}))
+print(json.dumps({
+    "imports": imported - started,
+    "load": loaded - imported,
+    "first query": first_query - loaded,
+    "later query": second_query - first_query,
+}))
 """
 
 
@@ -65,7 +69,8 @@ def main() -> None:
     print(f"{'':<36}{'imports':>9}{'load':>9}{'1st query':>11}{'later query':>13}")
     for name, times in runs.items():
         print(
-            f"{name:<36}{times['imports']:>8.2f}s{times['load']:>8.2f}s{times['first query']:>10.3f}s"
+            f"{name:<36}{times['imports']:>8.2f}s{times['load']:>8.2f}s"
+            f"{times['first query']:>10.3f}s"
             f"{times['later query']:>12.4f}s"
         )
 

@@ -1,4 +1,5 @@
-"""nn.Embedding lookup against one-hot matrix product: time and peak memory, side by side.
+"""nn.Embedding lookup against one-hot matrix product: time and peak memory, side by
+side.
 
 For each vocabulary size V, embeds the same batch of token ids both ways and prints the
 lookup time, the one-hot matmul time, their ratio, and the peak memory each path adds
@@ -19,7 +20,8 @@ PATH_CODE = r"""
 import json, resource, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(1)
-size, batch, dim, path = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+size, batch, dim = (int(argument) for argument in sys.argv[1:4])
+path = sys.argv[4]
 torch.manual_seed(0)
 table = nn.Embedding(size, dim)
 ids = torch.randint(0, size, (batch,))
@@ -54,15 +56,18 @@ def main() -> None:
     args = parser.parse_args()
     print(f"batch of {args.batch} tokens, d = {args.dim}, 1 thread, best of 7")
     print(
-        f"{'V':>9}{'lookup':>12}{'one-hot':>12}{'ratio':>10}{'lookup peak':>14}{'one-hot peak':>14}"
+        f"{'V':>9}{'lookup':>12}{'one-hot':>12}{'ratio':>10}"
+        f"{'lookup peak':>14}{'one-hot peak':>14}"
     )
     for size in [1_000, 30_000, 400_000]:
         lookup = measure(size, args.batch, args.dim, "lookup")
         one_hot = measure(size, args.batch, args.dim, "one-hot")
         print(
-            f"{size:>9,}{lookup['seconds'] * 1e3:>10.3f}ms{one_hot['seconds'] * 1e3:>10.3f}ms"
+            f"{size:>9,}{lookup['seconds'] * 1e3:>10.3f}ms"
+            f"{one_hot['seconds'] * 1e3:>10.3f}ms"
             f"{one_hot['seconds'] / lookup['seconds']:>9.0f}x"
-            f"{lookup['peak_kib'] / 1024:>11.1f}MiB{one_hot['peak_kib'] / 1024:>11.1f}MiB"
+            f"{lookup['peak_kib'] / 1024:>11.1f}MiB"
+            f"{one_hot['peak_kib'] / 1024:>11.1f}MiB"
         )
 
 

@@ -7,21 +7,23 @@ train, not only in their random draws:
 - mirrored: gensim's Skip-Gram (word2vec_inner.pyx, `row1 = word2_index`) updates the
   input vector of the *context* word against the output vector of the centre; ours
   updates the centre's input vector against the context's output vector;
-- skip: gensim skips a negative equal to the true word (one term fewer); ours redraws it;
+- skip: gensim skips a negative equal to the true word (one term fewer); ours redraws
+  it;
 - floor: gensim's learning rate falls linearly to an absolute min_alpha = 1e-4; ours to
   1e-4 times the starting rate;
 - streamed: gensim walks the corpus in order, one centre word after another; ours
   shuffles each epoch's pairs;
 - clip: gensim skips a term whose score is beyond +-6 (MAX_EXP: no gradient at all, even
   for a wrong one); ours always follows the exact gradient;
-- init: gensim 4 starts the input vectors uniform in [-1/d, 1/d] (keyedvectors.prep_vectors),
-  twice word2vec.c's [-0.5/d, 0.5/d], which ours uses;
+- init: gensim 4 starts the input vectors uniform in [-1/d, 1/d]
+  (keyedvectors.prep_vectors), twice word2vec.c's [-0.5/d, 0.5/d], which ours uses;
 - batch: gensim updates after every pair; ours sums the updates of 1,024 pairs.
 
 This script trains our Skip-Gram (the notebook's own cells tagged "training-code")
 with each of gensim's choices switched on alone, then all six together, and then
-all six with batches of 256 pairs, over several seeds each, and gensim's Word2Vec over the
-same seeds; it scores WordSim353 and SimLex-999 for each. Chapter 3 prints the result.
+all six with batches of 256 pairs, over several seeds each, and gensim's Word2Vec over
+the same seeds; it scores WordSim353 and SimLex-999 for each. Chapter 3 prints the
+result.
 
     .venv/bin/python benchmarks/skipgram_gap.py   # about 35 minutes on 2 cores
 
@@ -50,17 +52,22 @@ from train_throughput import notebook_code
 OUTPUT = Path(__file__).resolve().parent / "results" / "skipgram_gap.json"
 
 # Each variant: the gensim choices it switches on, and the batch size.
-ALL_SIX = dict(
-    mirrored=True, skip=True, floor=True, streamed=True, clip=True, init=True
-)
+ALL_SIX = {
+    "mirrored": True,
+    "skip": True,
+    "floor": True,
+    "streamed": True,
+    "clip": True,
+    "init": True,
+}
 VARIANTS = {
-    "ours": dict(),
-    "+ mirrored": dict(mirrored=True),
-    "+ skip": dict(skip=True),
-    "+ floor": dict(floor=True),
-    "+ streamed": dict(streamed=True),
-    "+ clip": dict(clip=True),
-    "+ init": dict(init=True),
+    "ours": {},
+    "+ mirrored": {"mirrored": True},
+    "+ skip": {"skip": True},
+    "+ floor": {"floor": True},
+    "+ streamed": {"streamed": True},
+    "+ clip": {"clip": True},
+    "+ init": {"init": True},
     "all six": dict(ALL_SIX),
     "all six, batch 256": dict(ALL_SIX, batch_size=256),
 }
@@ -275,7 +282,10 @@ def main() -> None:
     OUTPUT.write_text(
         json.dumps(
             {
-                "what": "chapter 3's Skip-Gram with gensim's training choices switched on, and gensim",
+                "what": (
+                    "chapter 3's Skip-Gram with gensim's training choices switched on, "
+                    "and gensim"
+                ),
                 "variants": {
                     name: VARIANTS.get(name, {"gensim": True}) for name in runs
                 },

@@ -6,18 +6,18 @@ Trains, on the course corpus with chapter 3's settings (d = 100, window 5, 5 neg
 - the from-scratch Skip-Gram and CBOW of book/03_cbow_skipgram.ipynb, on 1 and 2 threads
   (the code is taken from the notebook's cells tagged "training-code", so it is the
   code the chapter shows);
-- a prototype of a faster Skip-Gram (issue 19, not in the chapter yet): gensim's mirrored
-  update with one draw of k negatives per centre word, shared by its whole window
-  (pWord2Vec's idea, Ji et al. 2016), so each window's update is two small matrix
+- a prototype of a faster Skip-Gram (issue 19, not in the chapter yet): gensim's
+  mirrored update with one draw of k negatives per centre word, shared by its whole
+  window (pWord2Vec's idea, Ji et al. 2016), so each window's update is two small matrix
   products over the padded context rows that chapter 3's CBOW examples already hold;
-  at 2 threads also as Hogwild: two Python threads of one torch thread each, updating the
-  tables without locks, as gensim's workers do;
+  at 2 threads also as Hogwild: two Python threads of one torch thread each, updating
+  the tables without locks, as gensim's workers do;
 - gensim's Word2Vec, Skip-Gram and CBOW, with workers=1 and workers=2;
 
 all in one run, and prints wall and CPU seconds, raw words per CPU-second (corpus tokens
-times epochs, over CPU seconds, so that a second thread is not free), WordSim353 Spearman
-for each, and the ratio to gensim's words per CPU-second at the same number of threads;
-then where one epoch of the prototype spends its CPU time (torch.profiler).
+times epochs, over CPU seconds, so that a second thread is not free), WordSim353
+Spearman for each, and the ratio to gensim's words per CPU-second at the same number of
+threads; then where one epoch of the prototype spends its CPU time (torch.profiler).
 
     .venv/bin/python benchmarks/train_throughput.py [--epochs 5]
 """
@@ -95,8 +95,8 @@ def train_shared_negatives(
             )  # (n, 1 + k, d)
             g = torch.sigmoid(torch.bmm(v, u.transpose(1, 2)))  # (n, 2c, 1 + k)
             g[:, :, 0] -= 1  # the centre is the true word
-            # padding neither takes nor gives an update: zeroing its row after each batch
-            # (as one thread could) would race with the other thread reading it
+            # padding neither takes nor gives an update: zeroing its row after each
+            # batch (as one thread could) would race with the other thread reading it
             g *= (rows != pad).unsqueeze(-1)
             g *= -lr * max(1e-4, 1 - (epoch + start / len(centres)) / epochs)
             w_in.index_add_(0, rows.view(-1), torch.bmm(g, u).view(-1, dim))
@@ -142,8 +142,8 @@ def train_shared_negatives(
 
 
 def profile_summary(code, ids, sentence_of, keep, sampler, vocab_size, top=8) -> str:
-    """Where one epoch of the shared-negatives Skip-Gram spends its CPU time, by torch op
-    (torch.profiler, one thread), plus the time outside torch ops (Python, NumPy)."""
+    """Where one epoch of the shared-negatives Skip-Gram spends its CPU time, by torch
+    op (torch.profiler, one thread), plus the time outside torch ops (Python, NumPy)."""
     from torch.profiler import ProfilerActivity, profile
 
     torch.set_num_threads(1)
@@ -167,7 +167,10 @@ def profile_summary(code, ids, sentence_of, keep, sampler, vocab_size, top=8) ->
         profiler.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True
     )
     lines = [
-        f"profile of one epoch, shared-negatives Skip-Gram, 1 thread: {total / 1e6:.1f} CPU s"
+        (
+            "profile of one epoch, shared-negatives Skip-Gram, 1 thread: "
+            f"{total / 1e6:.1f} CPU s"
+        )
     ]
     in_ops = 0.0
     for event in events[:top]:
@@ -290,8 +293,8 @@ def main() -> None:
 
     words = raw_words * args.epochs
     print(
-        f"corpus: {raw_words:,} tokens, vocabulary {len(vocab):,}, {args.epochs} epochs, "
-        f"d = 100, window 5, 5 negatives"
+        f"corpus: {raw_words:,} tokens, vocabulary {len(vocab):,}, {args.epochs} "
+        f"epochs, d = 100, window 5, 5 negatives"
     )
     print(
         f"{'':<30}{'threads':>8}{'wall s':>8}{'CPU s':>8}{'words/CPU-s':>13}"

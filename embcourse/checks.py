@@ -6,9 +6,9 @@ calls :func:`check` with the task's id and that function::
     check("01.build_vocabulary", build_vocabulary)
 
 The check calls the function on each *case* of the task (inputs and the expected result)
-and prints one block of feedback: a pass line, "not attempted yet" for an untouched stub,
-or what was expected, what came back and a hint. It never raises, whatever the learner's
-function does.
+and prints one block of feedback: a pass line, "not attempted yet" for an untouched
+stub, or what was expected, what came back and a hint. It never raises, whatever the
+learner's function does.
 
 Cases live in JSON files, one per chapter, named by the chapter's number (``01.json``)::
 
@@ -20,11 +20,12 @@ Cases live in JSON files, one per chapter, named by the chapter's number (``01.j
 An optional ``"arrays": [0, 2]`` passes those positional arguments as NumPy float arrays
 instead of nested lists, so that a function which changes an array in place is caught.
 
-Each chapter declares its tasks in ``embcourse/cases/chNN.py`` and ships its public cases
-beside them, in ``embcourse/cases/NN.json``. Hidden cases, for grading, use the same
-format in another folder that learners never see: name it with the environment variable
-``EMBCOURSE_HIDDEN_CASES`` or the ``hidden_dir`` argument of :func:`run_check`. Feedback
-on a hidden case never shows its inputs or its expected value.
+Each chapter declares its tasks in ``embcourse/cases/chNN.py`` and ships its public
+cases beside them, in ``embcourse/cases/NN.json``. Hidden cases, for grading, use the
+same format in another folder that learners never see: name it with the environment
+variable ``EMBCOURSE_HIDDEN_CASES`` or the ``hidden_dir`` argument of
+:func:`run_check`. Feedback on a hidden case never shows its inputs or its expected
+value.
 """
 
 from __future__ import annotations
@@ -100,9 +101,11 @@ def compare_exact(expected: Any, got: Any) -> str | None:
             if not _values_equal(want, have):
                 return _first_difference(f"item {index}", want, have)
         return None
-    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        if isinstance(got, (bool, str)) or not isinstance(got, (int, float, np.number)):
-            return f"expected a number, got {type(got).__name__}"
+    number = isinstance(expected, (int, float)) and not isinstance(expected, bool)
+    if number and (
+        isinstance(got, (bool, str)) or not isinstance(got, (int, float, np.number))
+    ):
+        return f"expected a number, got {type(got).__name__}"
     return (
         None
         if _values_equal(expected, got)
@@ -121,7 +124,8 @@ def compare_int(expected: int, got: Any) -> str | None:
 
 
 def compare_array(expected: Any, got: Any) -> str | None:
-    """Compare an array-like result (numpy array, torch tensor, nested lists) with lists.
+    """Compare an array-like result (numpy array, torch tensor, nested lists) with
+    lists.
 
     Shapes must match exactly; values must match to within 1e-6.
     """
@@ -133,7 +137,10 @@ def compare_array(expected: Any, got: Any) -> str | None:
     try:
         have = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return f"expected an array of numbers, got {type(got).__name__} that numpy cannot read as numbers"
+        return (
+            f"expected an array of numbers, got {type(got).__name__} that numpy "
+            "cannot read as numbers"
+        )
     if have.shape != want.shape:
         turned = " (transposed?)" if have.shape == want.shape[::-1] else ""
         return f"expected shape {want.shape}, got shape {have.shape}{turned}"
@@ -149,8 +156,8 @@ def compare_array(expected: Any, got: Any) -> str | None:
     if wrong.any():
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
         return (
-            f"{int(wrong.sum())} of {want.size} entries differ; the first at index {where}: "
-            f"expected {want[where]:.6g}, got {have[where]:.6g}"
+            f"{int(wrong.sum())} of {want.size} entries differ; the first at index "
+            f"{where}: expected {want[where]:.6g}, got {have[where]:.6g}"
         )
     return None
 
@@ -164,15 +171,14 @@ def compare_index_lists(expected: list, got: Any) -> str | None:
         return difference
     for index, (want, have) in enumerate(zip(expected, _plain(got))):
         positions = _plain(have)
-        if want and all(isinstance(item, int) for item in want):
-            if not all(
-                isinstance(item, int) and not isinstance(item, bool)
-                for item in positions
-            ):
-                return (
-                    f"item {index} holds positions, which must be whole numbers (int), "
-                    f"got {_short(positions)}: floats cannot index an array"
-                )
+        wants_positions = want and all(isinstance(item, int) for item in want)
+        if wants_positions and not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in positions
+        ):
+            return (
+                f"item {index} holds positions, which must be whole numbers (int), "
+                f"got {_short(positions)}: floats cannot index an array"
+            )
     return None
 
 
@@ -180,8 +186,8 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
     """Judge random negative samples by their properties, not their exact values.
 
     ``expected`` gives ``count`` (how many), ``exclude`` (the positive, never allowed),
-    ``vocab_size``, and optionally ``shares`` (id -> expected share of the draws once the
-    positive is excluded) with an absolute ``tolerance``.
+    ``vocab_size``, and optionally ``shares`` (id -> expected share of the draws once
+    the positive is excluded) with an absolute ``tolerance``.
     """
     if hasattr(got, "tolist"):
         got = got.tolist()
@@ -197,12 +203,16 @@ def compare_negatives(expected: dict, got: Any) -> str | None:
         return f"some ids are outside 0..{expected['vocab_size'] - 1}"
     hits = sum(int(x) == expected["exclude"] for x in got)
     if hits:
-        return f"the positive word {expected['exclude']} was drawn as a negative {hits} time(s)"
+        return (
+            f"the positive word {expected['exclude']} was drawn as a negative "
+            f"{hits} time(s)"
+        )
     for word, share in expected.get("shares", {}).items():
         seen = sum(int(x) == int(word) for x in got) / len(got)
         if abs(seen - share) > expected["tolerance"]:
             return (
-                f"word {word} makes up {seen:.3f} of the draws, expected about {share:.3f}: "
+                f"word {word} makes up {seen:.3f} of the draws, expected about "
+                f"{share:.3f}: "
                 "draw from the distribution as given"
             )
     return None
@@ -234,14 +244,17 @@ def _first_difference(where: str, want: Any, have: Any) -> str:
             f"{len(have)} (a number wrapped in an array?)"
         )
     if isinstance(want, list) and not isinstance(have, (list, tuple)):
-        return f"{where} should be a list of {len(want)}, got {type(have).__name__} {_short(have)}"
+        return (
+            f"{where} should be a list of {len(want)}, "
+            f"got {type(have).__name__} {_short(have)}"
+        )
     return f"{where} differs: expected {_short(want)}, got {_short(have)}"
 
 
 def _values_equal(want: Any, have: Any) -> bool:
     """Equality for JSON-like values: numpy scalars count as Python ones, numbers match
-    to within 1e-6 (so float32 arithmetic passes), tuples, NumPy arrays and torch tensors
-    compare as lists, at any depth."""
+    to within 1e-6 (so float32 arithmetic passes), tuples, NumPy arrays and torch
+    tensors compare as lists, at any depth."""
     have = _plain(have)
     if isinstance(want, bool) or isinstance(have, bool):
         return type(want) is type(have) and want == have
@@ -303,13 +316,14 @@ def register(
     return task
 
 
-# Each chapter declares its tasks beside its public cases, in embcourse/cases/chNN.py.
+# Each chapter declares its tasks beside its public cases, in embcourse/cases/chNN.py;
+# importing a chapter's module registers them.
 import embcourse.cases.ch01
 import embcourse.cases.ch02
 import embcourse.cases.ch03
 import embcourse.cases.ch04
 import embcourse.cases.ch05
-import embcourse.cases.ch06  # noqa: F401  chapter 6's tasks
+import embcourse.cases.ch06  # noqa: F401
 
 # --- cases ----------------------------------------------------------------------------
 
@@ -365,7 +379,8 @@ def _read_cases(path: Path, task_id: str, hidden: bool) -> list[Case]:
     for number, raw in enumerate(table.get(task_id, []), start=1):
         if not isinstance(raw, dict) or "expected" not in raw:
             raise ValueError(
-                f"Case {number} of {task_id} in {path} needs at least an 'expected' field."
+                f"Case {number} of {task_id} in {path} needs at least an 'expected' "
+                "field."
             )
         cases.append(
             Case(
@@ -435,8 +450,9 @@ def run_check(
             task_id,
             FAILED,
             message=(
-                f"expected the function {task.function_name}, got a {type(function).__name__}. "
-                f"Pass the function itself: check({task_id!r}, {task.function_name})."
+                f"expected the function {task.function_name}, got a "
+                f"{type(function).__name__}. Pass the function itself: "
+                f"check({task_id!r}, {task.function_name})."
             ),
         )
     cases = load_cases(task_id, hidden_dir)
@@ -453,7 +469,8 @@ class _CaseTimeout(BaseException):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the code inside after ``seconds`` (main thread on Unix; else no limit)."""
+    """Interrupt the code inside after ``seconds`` (main thread on Unix; else no
+    limit)."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
@@ -531,7 +548,8 @@ def _run_case(task: Task, function: Callable, case: Case) -> CaseOutcome:
 
 
 def judge(task: Task, case: Case, got: Any) -> CaseOutcome:
-    """Compare what the learner's function returned on ``case`` with what was expected."""
+    """Compare what the learner's function returned on ``case`` with what was
+    expected."""
     if got is None:
         return CaseOutcome(case, NOT_ATTEMPTED, "returned None")
     try:
@@ -546,7 +564,8 @@ def judge(task: Task, case: Case, got: Any) -> CaseOutcome:
 
 
 def _show(value: Any, limit: int = 600) -> str:
-    """The learner's value as they would read it: small arrays in full, large ones summed up."""
+    """The learner's value as they would read it: small arrays in full, large ones
+    summed up."""
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     if isinstance(value, np.ndarray):
@@ -585,14 +604,13 @@ def format_result(result: CheckResult, more: bool = False) -> str:
     if result.status == NOT_ATTEMPTED:
         return (
             f"[not attempted yet] {result.task_id}: {name} returns None, as the stub "
-            "handed out does. Write your code in the cell above (ending with `return`), "
-            "run that cell, then run this check again."
+            "handed out does. Write your code in the cell above (ending with "
+            "`return`), run that cell, then run this check again."
         )
     if not result.outcomes:
         return f"[failed] {result.task_id}: {result.message}"
-    lines = [
-        f"[failed] {result.task_id}: {name} passes {result.passed} of {result.total} cases."
-    ]
+    summary = f"{name} passes {result.passed} of {result.total} cases."
+    lines = [f"[failed] {result.task_id}: {summary}"]
     shown_public = False
     for outcome in result.outcomes:
         case = outcome.case

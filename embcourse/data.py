@@ -27,9 +27,9 @@ def data_dir() -> Path:
             return folder
     raise FileNotFoundError(
         f"The course data folder is missing: neither {folder} nor the package's own "
-        "data/ exists. Install embcourse from a checkout of the course ('pip install -e "
-        ".' at its root, which 'make test' and 'make book' do for you) or from a wheel "
-        "built there ('pip wheel --no-deps .')."
+        "data/ exists. Install embcourse from a checkout of the course ('pip install "
+        "-e .' at its root, which 'make test' and 'make book' do for you) or from a "
+        "wheel built there ('pip wheel --no-deps .')."
     )
 
 
@@ -81,8 +81,10 @@ def load_corpus(max_sentences: int | None = None) -> ShippedCorpus:
     path = data_dir() / "corpus" / CORPUS_FILE
     if not path.is_file():
         raise FileNotFoundError(
-            f"The corpus file {path} is missing. It ships with the course; restore it with "
-            f"'git checkout -- data/corpus', or rebuild it: python scripts/build_wordnet_corpus.py"
+            f"The corpus file {path} is missing. It ships with the course; restore it "
+            "with "
+            "'git checkout -- data/corpus', or rebuild it: python "
+            "scripts/build_wordnet_corpus.py"
         )
     return ShippedCorpus(path, max_sentences)
 
@@ -96,7 +98,8 @@ BENCHMARKS = {
 
 
 def benchmark_path(name: str) -> str:
-    """Return the path of one of :data:`BENCHMARKS`, ready for gensim's evaluate_* methods."""
+    """Return the path of one of :data:`BENCHMARKS`, ready for gensim's evaluate_*
+    methods."""
     if name not in BENCHMARKS:
         raise KeyError(
             f"No benchmark called {name!r}. Benchmarks: {', '.join(BENCHMARKS)}."

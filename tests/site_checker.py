@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import os
 import shutil
 import threading
@@ -38,7 +39,8 @@ WIDER_THAN_PHONE = """() => {
   return [...document.querySelectorAll('main *')]
     .filter(el => el.getBoundingClientRect().right > width + 1 && !inScroller(el)
                   && el.children.length === 0)
-    .slice(0, 3).map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
+    .slice(0, 3)
+    .map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
 }"""
 
 CHROMIUM_ARGS = [
@@ -71,7 +73,8 @@ def _serve(folder: Path):
 def check_site(
     html_dir: Path, pages: list[str], screenshots: Path | None = None
 ) -> list[str]:
-    """Return every problem a reader would meet on ``pages`` (paths like 'book/intro.html')."""
+    """Return every problem a reader would meet on ``pages`` (paths like
+    'book/intro.html')."""
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -115,8 +118,8 @@ def check_site(
                 unnamed = page.evaluate(
                     "() => [...document.querySelectorAll('main img')].filter(i => {"
                     " const alt = (i.getAttribute('alt') || '').trim();"
-                    " return !alt || alt.includes('_images/') || alt.endsWith('.png'); })"
-                    ".map(i => i.getAttribute('src'))"
+                    " return !alt || alt.includes('_images/') || "
+                    "alt.endsWith('.png'); }).map(i => i.getAttribute('src'))"
                 )
                 problems += [
                     f"{path}: image without a real alt text: {src}" for src in unnamed
@@ -138,7 +141,7 @@ def check_site(
                     " main h4, main h5, main h6')].filter(h => h.offsetParent !== null)"
                     ".map(h => Number(h.tagName[1]))"
                 )
-                for before, after in zip(levels, levels[1:]):
+                for before, after in itertools.pairwise(levels):
                     if after > before + 1:
                         problems.append(
                             f"{path}: heading level jumps from h{before} to h{after}"

@@ -1,4 +1,5 @@
-"""The site builds with zero warnings from the stored outputs, and a warning fails it."""
+"""The site builds with zero warnings from the stored outputs, and a warning fails
+it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Fresh hidden cases from a private seed: found by search, checked against the solutions."""
+"""Fresh hidden cases from a private seed: found by search, checked against the
+solutions."""
 
 from __future__ import annotations
 

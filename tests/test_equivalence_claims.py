@@ -1,10 +1,11 @@
 """Every claim in the book that two things agree, tested both ways.
 
 Where the prose says two computations agree ("equivalent", "match", "the same",
-"about as"), the stored output that supports it must say so: an exact equality must print
-True (nbval then checks the code still prints it), and a statistical "about as" is held
-to a tolerance on both sides, so a model far better would fail it as much as one far
-worse. One-sided claims ("higher than", "at least") are tested one-sided, and said so.
+"about as"), the stored output that supports it must say so: an exact equality must
+print True (nbval then checks the code still prints it), and a statistical "about as"
+is held to a tolerance on both sides, so a model far better would fail it as much as
+one far worse. One-sided claims ("higher than", "at least") are tested one-sided, and
+said so.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def line_after(text: str, label: str) -> str:
     return found[0][len(label) :]
 
 
-# (chapter, the claim as the prose states it, the output line that shows it, what it must say)
+# (chapter, the claim as the prose states it, the output line that shows it, what it
+# must say)
 EXACT = [
     ("01", "PyTorch has this function built in", "same as ours:", "True"),
     ("05", "`torch.nn.Embedding` is equivalent to multiplying by it", "equal:", "True"),
@@ -91,8 +93,8 @@ def test_our_cbow_scores_about_as_gensims_both_ways():
     for benchmark, index in [("WordSim353", 0), ("SimLex-999", 1)]:
         ours, gensim = scores["CBOW (ours)"][index], scores["CBOW (gensim)"][index]
         assert abs(ours - gensim) <= ABOUT_AS, (
-            f"{benchmark}: our CBOW {ours} against gensim's {gensim}: no longer 'about as' "
-            f"(|difference| > {ABOUT_AS}); change the claim or find out why"
+            f"{benchmark}: our CBOW {ours} against gensim's {gensim}: no longer "
+            f"'about as' (|difference| > {ABOUT_AS}); change the claim or find out why"
         )
 
 
@@ -111,7 +113,8 @@ def _gap_runs() -> dict:
 
 
 def test_the_stored_ablation_is_the_run_the_chapter_shows():
-    """The ablation's first seed of our plain Skip-Gram is the chapter's own training."""
+    """The ablation's first seed of our plain Skip-Gram is the chapter's own
+    training."""
     ours = _gap_runs()["ours"][0]
     assert (
         abs(ours - score_table()["Skip-Gram (ours)"][0]) <= 0.0005 + 1e-9
@@ -119,16 +122,18 @@ def test_the_stored_ablation_is_the_run_the_chapter_shows():
 
 
 def test_the_ablation_separates_ours_from_gensim():
-    """The gap is larger than the spread of either side over seeds ("the gap is real")."""
+    """The gap is larger than the spread of either side over seeds ("the gap is
+    real")."""
     runs = _gap_runs()
     assert "the gap is real" in prose("03")
     assert min(runs["ours"]) > max(runs["gensim"]) + ABOUT_AS
 
 
 def test_the_six_differences_together_do_not_close_the_gap():
-    """The chapter says all six of gensim's choices together (and with batches of 256) do
-    not explain the gap: on every seed they still score above gensim by more than the
-    tolerance, and within it of our plain Skip-Gram (it "leaves the score where it was")."""
+    """The chapter says all six of gensim's choices together (and with batches of 256)
+    do not explain the gap: on every seed they still score above gensim by more than the
+    tolerance, and within it of our plain Skip-Gram (it "leaves the score where it
+    was")."""
     text = prose("03")
     assert "the six differences together do not explain the gap" in text
     assert "leave the score where it was" in text

@@ -38,7 +38,8 @@ def test_every_chapter_has_its_exercises():
 def test_committed_exercises_are_generated_from_the_solution(solution):
     committed = (ROOT / "exercises" / solution.name).read_text(encoding="utf-8")
     assert committed == make_exercises.render(solution), (
-        f"exercises/{solution.name} differs from what solutions/{solution.name} generates. "
+        f"exercises/{solution.name} differs from what solutions/{solution.name} "
+        "generates. "
         "Run 'make exercises' and commit the result."
     )
 
@@ -56,7 +57,10 @@ def test_generator_check_mode_reports_a_stale_exercise(tmp_path, capsys):
 
 
 def test_stub_keeps_indentation_and_prose():
-    source = "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n"
+    source = (
+        "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n"
+        "    ### END SOLUTION\n"
+    )
     assert (
         make_exercises.strip_solution(source)
         == "def f(x):\n    y = 1\n    # Write your code here\n    pass"
@@ -141,12 +145,14 @@ def _book_exercises(book: Path) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("book", chapter_notebooks("book"), ids=lambda path: path.name)
 def test_book_exercises_section_is_generated_from_the_solution(book):
     """The chapter's Exercises section is exactly what make_exercises builds from the
-    solution notebook: no task missing, none extra, no statement or solution different."""
+    solution notebook: no task missing, none extra, no statement or solution
+    different."""
     committed = book.read_text(encoding="utf-8")
     assert committed == make_exercises.render_book(
         book, ROOT / "solutions" / book.name
     ), (
-        f"the Exercises section of book/{book.name} differs from what solutions/{book.name} "
+        f"the Exercises section of book/{book.name} differs from what "
+        f"solutions/{book.name} "
         "generates. Run 'make exercises', re-execute the chapter, and commit both."
     )
     statements, book_solutions = _book_exercises(book)

@@ -40,7 +40,8 @@ def figures_in(markdown: str) -> list[str]:
 
 
 def printed(notebooks) -> str:
-    """Everything the stored outputs show, in two spellings (with and without separators)."""
+    """Everything the stored outputs show, in two spellings (with and without
+    separators)."""
     parts = []
     for path in notebooks:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:

@@ -3,6 +3,7 @@ chapter 2's, and every comparison its prose makes holds in its printed table."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -152,12 +153,12 @@ def test_the_curves_move_as_the_prose_says():
     text = prose("06")
     assert "The loss falls every epoch, fastest at first" in text
     losses = _by_epoch("loss per entry by epoch:")
-    drops = [a - b for a, b in zip(losses, losses[1:])]
+    drops = [a - b for a, b in itertools.pairwise(losses)]
     assert all(drop > 0 for drop in drops) and drops[0] == max(drops)
     assert (
         "climbs for eight epochs and then stays where it is (0.383, 0.380, 0.382)"
         in text
     )
     scores = _by_epoch("development Spearman by epoch:")
-    assert all(b > a for a, b in zip(scores[:8], scores[1:8]))
+    assert all(b > a for a, b in itertools.pairwise(scores[:8]))
     assert max(abs(score - scores[7]) for score in scores[7:]) <= 0.005

@@ -1,4 +1,5 @@
-"""embcourse.grade: one honest row per submission, whatever the submission is or attempts."""
+"""embcourse.grade: one honest row per submission, whatever the submission is or
+attempts."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def _processes_with(marks) -> list[str]:
 
 
 def _kernel_processes() -> list[str]:
-    """Processes still running as a kernel's uid (root only) or as a sandboxed kernel."""
+    """Processes still running as a kernel's uid (root only) or as a sandboxed
+    kernel."""
     found = (
         [
             f"{pid} (uid {sandbox.UID_BASE + slot})"
@@ -80,7 +82,8 @@ def _kernel_processes() -> list[str]:
 
 @pytest.fixture(scope="module")
 def corpus_gradebook(tmp_path_factory, grading_sandbox):
-    """The corpus, its special entries added, graded once; with what the host held before."""
+    """The corpus, its special entries added, graded once; with what the host held
+    before."""
     for path in ESCAPES:
         path.unlink(missing_ok=True)
     shutil.rmtree(DECOY, ignore_errors=True)
@@ -313,7 +316,8 @@ def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
     make_corpus.write(tmp_path)
     for path in sorted(tmp_path.iterdir()):
         assert (CORPUS / path.name).read_bytes() == path.read_bytes(), (
-            f"tests/grading_corpus/{path.name} is stale: run tests/grading_corpus/make_corpus.py"
+            f"tests/grading_corpus/{path.name} is stale: run "
+            "tests/grading_corpus/make_corpus.py"
         )
 
 

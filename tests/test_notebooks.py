@@ -77,15 +77,16 @@ def test_chapter_follows_the_skeleton(path):
     assert "In this chapter you will" in _source(cells[0])
     titles = [title for _, title in headings]
     assert titles[-2:] == ["Summary", "Exercises"]
-    first_code = next(cell for cell in cells if cell["cell_type"] == "code")
-    assert "version(" in _source(first_code), "the first code cell prints the versions"
-    assert "nbval-ignore-output" in first_code["metadata"].get("tags", [])
+    setup, versions = [cell for cell in cells if cell["cell_type"] == "code"][:2]
+    assert setup.get("id") == "cell-setup", "the first code cell is the setup cell"
+    assert "version(" in _source(versions), "the second code cell prints the versions"
+    assert "nbval-ignore-output" in versions["metadata"].get("tags", [])
     tagged = [
         cell
         for cell in cells
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", [])
     ]
-    assert tagged == [first_code], "only the version cell may skip output comparison"
+    assert tagged == [versions], "only the version cell may skip output comparison"
 
 
 def test_every_chapter_is_in_the_table_of_contents():
@@ -130,7 +131,8 @@ def test_constraints_pin_every_installed_dependency_as_requirements_do():
         assert name in everything and everything[name] in SpecifierSet(
             f"=={version}"
         ), (
-            f"{name}: requirements.txt pins {version}, constraints.txt {everything.get(name)}: "
+            f"{name}: requirements.txt pins {version}, constraints.txt "
+            f"{everything.get(name)}: "
             "run make constraints"
         )
     for distribution in distributions():
@@ -150,8 +152,8 @@ def test_no_stored_warnings_on_stderr(path):
     for cell in code_cells(path):
         for output in cell["outputs"]:
             assert output.get("name") != "stderr", (
-                f"a cell printed to stderr (a warning?); fix its cause:\n{_source(cell)}\n"
-                + "".join(output.get("text", ""))
+                "a cell printed to stderr (a warning?); fix its "
+                f"cause:\n{_source(cell)}\n" + "".join(output.get("text", ""))
             )
 
 

@@ -1,7 +1,9 @@
-"""The grading sandbox itself: each attack of tests/grading_corpus/attacks.py, run straight
-in the sandbox, is answered by the operating system with the errno asserted here.
+"""The grading sandbox itself: each attack of tests/grading_corpus/attacks.py, run
+straight in the sandbox, is answered by the operating system with the errno asserted
+here.
 
-Run with ``-s`` to see the outcomes printed (they are the table in the instructors page).
+Run with ``-s`` to see the outcomes printed (they are the table in the instructors
+page).
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ EXPECTED = {
         else "OperationalError|ok",
     },
     "c_code": {
-        "libc system() writing the repository": "the shell command failed (wait status 256)"
+        "libc system() writing the repository": (
+            "the shell command failed (wait status 256)"
+        )
         if sandbox.running_as_root()
         else "the shell command failed (wait status 256)|ok",
         "setns into another network namespace": "EACCES|EPERM",
@@ -98,7 +102,8 @@ EXPECTED = {
 def run_in_sandbox(
     code: str, tmp_path: Path, seconds: int = 120
 ) -> subprocess.CompletedProcess:
-    """Run ``code`` in the sandbox as a kernel would be, with a sealed exchange folder."""
+    """Run ``code`` in the sandbox as a kernel would be, with a sealed exchange
+    folder."""
     exchange = tmp_path / "exchange"
     sandbox.prepare_exchange(exchange)
     folder = exchange / "kernel-1"
@@ -122,6 +127,7 @@ def run_in_sandbox(
             text=True,
             timeout=seconds,
             pass_fds=() if filter_fd is None else (filter_fd,),
+            check=False,
         )
     finally:
         lock.close()

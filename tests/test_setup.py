@@ -16,6 +16,7 @@ def ensure(tmp_path, **env):
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
 
 
@@ -55,8 +56,8 @@ def test_broken_venv_is_rebuilt_not_trusted(tmp_path):
 
 
 def test_the_github_workflow_is_the_ci_and_least_privileged():
-    """One CI: the workflow runs .ci/run (nothing else decides what is tested), and only the
-    deploy job, only on main, may write Pages."""
+    """One CI: the workflow runs .ci/run (nothing else decides what is tested), and
+    only the deploy job, only on main, may write Pages."""
     import yaml
 
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -17,7 +17,10 @@ pytestmark = [
     pytest.mark.slow,  # builds the site; left out by make test-fast
     pytest.mark.skipif(
         not chromium_available() and not os.environ.get("CI"),
-        reason="Chromium not found: install Debian's 'chromium' package (.ci/run does) to run the browser test",
+        reason=(
+            "Chromium not found: install Debian's 'chromium' package (.ci/run does) "
+            "to run the browser test"
+        ),
     ),
 ]
 

@@ -1,7 +1,9 @@
-"""Chapter 3's tasks (CBOW and Skip-Gram): how each is judged, and its two levels of hint.
+"""Chapter 3's tasks (CBOW and Skip-Gram): how each is judged, and its two levels of
+hint.
 
 Declared beside the chapter's public cases, ``03.json``. A task's function name is the
-part of its id after the dot; its hints name the concept and never show the solution's code.
+part of its id after the dot; its hints name the concept and never show the solution's
+code.
 """
 
 from embcourse.checks import compare_exact, compare_negatives, register
@@ -9,18 +11,20 @@ from embcourse.checks import compare_exact, compare_negatives, register
 register(
     "03.skipgram_pairs",
     compare_exact,
-    "For each position, pair its word with every word at most `window` positions away on "
-    "either side.",
-    "The window is cut at both ends of the sentence, the centre is never its own context, "
-    "and the order is: centres left to right, and for each, contexts left to right.",
+    "For each position, pair its word with every word at most `window` positions away "
+    "on either side.",
+    "The window is cut at both ends of the sentence, the centre is never its own "
+    "context, and the order is: centres left to right, and for each, contexts left to "
+    "right.",
 )
 
 register(
     "03.keep_probabilities",
     compare_exact,
-    "The formula works with the word's count f and the threshold s times the corpus size T.",
-    "T is the sum of all counts. Compute (sqrt(f / (sT)) + 1) * sT / f for each word, and "
-    "remember that a probability never exceeds 1: rare words are always kept.",
+    "The formula works with the word's count f and the threshold s times the corpus "
+    "size T.",
+    "T is the sum of all counts. Compute (sqrt(f / (sT)) + 1) * sT / f for each word, "
+    "and remember that a probability never exceeds 1: rare words are always kept.",
 )
 
 register(
@@ -37,9 +41,9 @@ register(
     compare_exact,
     "The loss adds one term for the true context and one for each negative, each a "
     "log-sigmoid of a dot product with the centre vector.",
-    "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of their "
-    "log-sigmoids. Written naively, log σ(x), that is -log(1 + e^(-x)), overflows for large "
-    "|x|: numpy has a stable function for log(e^a + e^b).",
+    "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of "
+    "their log-sigmoids. Written naively, log σ(x), that is -log(1 + e^(-x)), "
+    "overflows for large |x|: numpy has a stable function for log(e^a + e^b).",
 )
 
 register(
@@ -48,5 +52,6 @@ register(
     "CBOW's hidden vector is the average of the input rows of the context words; a "
     "candidate's score is its output row's dot product with it.",
     "Average over the context words (a repeated id counts each time), not the sum, and "
-    "read the candidates from the output table. Return one float per candidate, in order.",
+    "read the candidates from the output table. Return one float per candidate, in "
+    "order.",
 )

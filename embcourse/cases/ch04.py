@@ -1,7 +1,9 @@
-"""Chapter 4's tasks (similarity queries on pretrained vectors): how each is judged, and its two levels of hint.
+"""Chapter 4's tasks (similarity queries on pretrained vectors): how each is judged,
+and its two levels of hint.
 
 Declared beside the chapter's public cases, ``04.json``. A task's function name is the
-part of its id after the dot; its hints name the concept and never show the solution's code.
+part of its id after the dot; its hints name the concept and never show the solution's
+code.
 """
 
 from embcourse.checks import compare_exact, register
@@ -10,8 +12,8 @@ register(
     "04.cosine_similarity",
     compare_exact,
     "Cosine similarity: the dot product divided by the product of the two lengths.",
-    "The length of a vector is the square root of the sum of its squared entries. Return a "
-    "Python float, between -1 and 1.",
+    "The length of a vector is the square root of the sum of its squared entries. "
+    "Return a Python float, between -1 and 1.",
 )
 
 register(
@@ -19,18 +21,18 @@ register(
     compare_exact,
     "Rank every other word by cosine similarity with `word`, highest first.",
     "Scale every row to length 1 before taking dot products (raw dot products and "
-    "distances rank long vectors differently). Leave `word` out, and break exact ties by "
-    "position in `words` (earlier first), as a stable sort does.",
+    "distances rank long vectors differently). Leave `word` out, and break exact ties "
+    "by position in `words` (earlier first), as a stable sort does.",
 )
 
 register(
     "04.solve_analogy",
     compare_exact,
-    "3CosAdd: the answer is the word whose unit vector is closest to b - a + c built from "
-    "unit vectors.",
-    "Normalise every vector first (also a, b and c before combining them), rank all words "
-    "by cosine similarity with the combination, skip a, b and c, and break exact ties by "
-    "position in `words`.",
+    "3CosAdd: the answer is the word whose unit vector is closest to b - a + c built "
+    "from unit vectors.",
+    "Normalise every vector first (also a, b and c before combining them), rank all "
+    "words by cosine similarity with the combination, skip a, b and c, and break "
+    "exact ties by position in `words`.",
 )
 
 register(
@@ -38,6 +40,6 @@ register(
     compare_exact,
     "Spearman's correlation is Pearson's correlation of the ranks, not of the values.",
     "Rank 1 is the smallest value; tied values all get the average of the ranks they "
-    "occupy (two values tied for ranks 2 and 3 both get 2.5). Then correlate the two rank "
-    "lists with Pearson's formula. Return a float.",
+    "occupy (two values tied for ranks 2 and 3 both get 2.5). Then correlate the two "
+    "rank lists with Pearson's formula. Return a float.",
 )

@@ -3,7 +3,8 @@
 ``GENERATORS[task_id](rng)`` returns ``(args, kwargs)`` for one call of the task's
 function (or ``(args, kwargs, arrays)``, naming the arguments to pass as NumPy arrays),
 drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is unusable
-(a near-tie that would make the expected answer depend on rounding), and the caller draws
+(a near-tie that would make the expected answer depend on rounding), and the caller
+draws
 again. The inputs include the structures that realistic mistakes trip on:
 ties, unknown words in the middle of a window, rare words, vectors whose lengths differ
 widely, matrices that are not symmetric, all-zero rows, sizes above 2**31.
@@ -396,9 +397,9 @@ GENERATORS: dict[str, Callable] = {
 def draw(
     task_id: str, rng: np.random.Generator, attempts: int = 1000
 ) -> tuple[list, dict, list]:
-    """One usable input for ``task_id`` (drawing again past unusable ones): the arguments,
-    the keyword arguments, and the positions of the arguments to pass as NumPy arrays
-    (a generator may return that third item; most do not)."""
+    """One usable input for ``task_id`` (drawing again past unusable ones): the
+    arguments, the keyword arguments, and the positions of the arguments to pass as
+    NumPy arrays (a generator may return that third item; most do not)."""
     for _ in range(attempts):
         drawn = GENERATORS[task_id](rng)
         if drawn is not None:

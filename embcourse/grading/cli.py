@@ -3,9 +3,9 @@
     python -m embcourse.grade CHAPTER SUBMISSIONS_DIR --out grades.csv
 
 CHAPTER is a chapter number (``1`` or ``01``) or an exercise notebook name
-(``01_one_hot``). Every ``*.ipynb`` entry in SUBMISSIONS_DIR is one learner's submission;
-the name without ``.ipynb`` is the learner's id. Each submission is graded in a child
-process (:mod:`embcourse.grading.runner`) whose kernel runs in the sandbox
+(``01_one_hot``). Every ``*.ipynb`` entry in SUBMISSIONS_DIR is one learner's
+submission; the name without ``.ipynb`` is the learner's id. Each submission is graded
+in a child process (:mod:`embcourse.grading.runner`) whose kernel runs in the sandbox
 (:mod:`embcourse.grading.sandbox`); the gradebook and feedback are written by
 :mod:`embcourse.grading.report`. See the book's *For instructors* page.
 """
@@ -35,14 +35,16 @@ UNSANDBOXED_NOTE = "graded WITHOUT the sandbox (--unsandboxed)"
 
 
 def resolve_chapter(chapter: str) -> tuple[str, list[str]]:
-    """Return the chapter's two-digit number and its task ids, or explain what exists."""
+    """Return the chapter's two-digit number and its task ids, or explain what
+    exists."""
     number = chapter.split("_", 1)[0].zfill(2)
     tasks = [task_id for task_id in TASKS if task_id.startswith(number + ".")]
     if not number.isdigit() or not tasks:
         chapters = sorted({task_id.split(".")[0] for task_id in TASKS})
         raise SystemExit(
             f"error: no exercises for chapter {chapter!r}. Chapters with "
-            f"exercises: {', '.join(chapters)} (e.g. 'python -m embcourse.grade 01 DIR')."
+            f"exercises: {', '.join(chapters)} (e.g. 'python -m embcourse.grade 01 "
+            "DIR')."
         )
     return number, tasks
 
@@ -55,7 +57,8 @@ def grade_one(
     slot: int,
     sandboxed: bool,
 ) -> Submission:
-    """Grade one submission in a child process; its temporary folder is always removed."""
+    """Grade one submission in a child process; its temporary folder is always
+    removed."""
     notebook, problem = submissions.read(entry.path)
     if notebook is None:
         return Submission(entry.learner, INVALID, problem)
@@ -80,6 +83,7 @@ def grade_one(
                 capture_output=True,
                 text=True,
                 timeout=budget,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             return Submission(
@@ -108,7 +112,8 @@ def grade_all(
     quiet: bool = False,
     sandboxed: bool = True,
 ) -> list[Submission]:
-    """Grade every ``*.ipynb`` in ``folder``, ``jobs`` at a time, and write the gradebook."""
+    """Grade every ``*.ipynb`` in ``folder``, ``jobs`` at a time, and write the
+    gradebook."""
     _, tasks = resolve_chapter(chapter)
     if not folder.is_dir():
         raise SystemExit(
@@ -123,7 +128,8 @@ def grade_all(
     entries, skipped = submissions.find(folder)
     if skipped and not quiet:
         print(
-            f"note: skipping {len(skipped)} file(s) that are not .ipynb: {', '.join(skipped[:5])}"
+            f"note: skipping {len(skipped)} file(s) that are not .ipynb: "
+            f"{', '.join(skipped[:5])}"
         )
     if not entries:
         raise SystemExit(f"error: no .ipynb files in {folder}.")
@@ -140,7 +146,8 @@ def grade_all(
             return Submission(
                 entry.learner,
                 GRADER_FAILED,
-                f"the grader failed on this file ({type(error).__name__}); please report it",
+                f"the grader failed on this file ({type(error).__name__}); please "
+                "report it",
             )
         finally:
             slots.put(slot)
@@ -222,7 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--unsandboxed",
         action="store_true",
-        help="grade without the sandbox where bubblewrap cannot run (trusted notebooks only; recorded in the gradebook)",
+        help=(
+            "grade without the sandbox where bubblewrap cannot run (trusted notebooks "
+            "only; recorded in the gradebook)"
+        ),
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar or summary"
@@ -242,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     feedback_dir = args.feedback or args.out.parent / "feedback"
     if args.unsandboxed:
         print(
-            f"warning: {UNSANDBOXED_NOTE}: the notebooks' code can read, change and send "
+            f"warning: {UNSANDBOXED_NOTE}: the notebooks' code can read, change and "
+            "send "
             "anything this user can. The gradebook's reason column says so.",
             file=sys.stderr,
         )
@@ -264,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             counts[row.status] = counts.get(row.status, 0) + 1
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         print(
-            f"graded {len(rows)} submissions in {time.perf_counter() - started:.1f} s ({summary}); "
-            f"gradebook: {args.out}; feedback: {feedback_dir}/"
+            f"graded {len(rows)} submissions in {time.perf_counter() - started:.1f} s "
+            f"({summary}); gradebook: {args.out}; feedback: {feedback_dir}/"
         )
     return 0

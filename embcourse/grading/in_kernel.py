@@ -2,8 +2,8 @@
 
 This file is never imported by the grader: its source is sent as text, followed by one
 call of :func:`_embcourse_grade_task`, in an execute request whose reply carries the
-results back (:mod:`embcourse.grading.kernel`). It runs in the learner's namespace, so it
-trusts nothing there: whatever the learner changed can only spoil the learner's own
+results back (:mod:`embcourse.grading.kernel`). It runs in the learner's namespace, so
+it trusts nothing there: whatever the learner changed can only spoil the learner's own
 results, and the results are judged outside, against expected values the kernel never
 sees. Names start with ``_embcourse_`` so they do not clash with the learner's.
 """
@@ -13,8 +13,8 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
     """Call the learner's function on each case; return the results as a JSON string.
 
     Each result is ``{"value": ...}`` (made plain: arrays and tensors become lists),
-    ``{"error": "raised"}``, ``{"error": "timeout"}``, ``{"error": "changed input"}`` (the
-    function changed the caller's arguments) or ``{"error": "not attempted"}``.
+    ``{"error": "raised"}``, ``{"error": "timeout"}``, ``{"error": "changed input"}``
+    (the function changed the caller's arguments) or ``{"error": "not attempted"}``.
     Before every case, Python's, NumPy's and torch's random generators are seeded with
     ``seed``, so grading twice gives the same results.
     """
@@ -87,7 +87,7 @@ def _embcourse_grade_task(function_name, cases_json, seconds, seed):
                 results.append({"error": "not attempted"})
             except TimeoutError:
                 results.append({"error": "timeout"})
-            except BaseException:  # noqa: BLE001 - whatever the learner's code raises
+            except BaseException:
                 results.append({"error": "raised"})
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)

@@ -68,20 +68,21 @@ class KernelSession:
     # --- life cycle -------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start a fresh kernel and wait until it answers; raise RuntimeError if it cannot.
+        """Start a fresh kernel and wait until it answers; raise RuntimeError if it
+        cannot.
 
-        Each start gets a new exchange folder, created by the grader, with the connection
-        file written by the grader (never through a link) and readable, not writable, by
-        the kernel; the folder is handed to the kernel's uid only for the kernel to create
-        its sockets, and sealed again as soon as it answers.
+        Each start gets a new exchange folder, created by the grader, with the
+        connection file written by the grader (never through a link) and readable, not
+        writable, by the kernel; the folder is handed to the kernel's uid only for the
+        kernel to create its sockets, and sealed again as soon as it answers.
         """
         self.stop()
         self.starts += 1
         folder = self.exchange_dir / f"kernel-{self.starts}"
         folder.mkdir(mode=0o700)
         key = uuid.uuid4().hex
-        # The kernel sees the folder at sandbox.EXCHANGE_DIR, the grader at its host path:
-        # the same sockets under two names.
+        # The kernel sees the folder at sandbox.EXCHANGE_DIR, the grader at its host
+        # path: the same sockets under two names.
         inside = Path(sandbox.EXCHANGE_DIR if self.sandboxed else folder)
         info = {
             "transport": "ipc",
@@ -168,7 +169,8 @@ class KernelSession:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        """Kill the kernel and everything in its sandbox (its PID namespace dies with it)."""
+        """Kill the kernel and everything in its sandbox (its PID namespace dies with
+        it)."""
         for socket in (self.shell, self.control):
             if socket is not None:
                 socket.close(linger=0)
@@ -195,7 +197,8 @@ class KernelSession:
     def execute(
         self, code: str, seconds: float, expressions: dict[str, str] | None = None
     ) -> Reply:
-        """Run ``code`` and wait at most ``seconds`` for the reply to this very request."""
+        """Run ``code`` and wait at most ``seconds`` for the reply to this very
+        request."""
         if not self.alive():
             return Reply(DEAD)
         request = self.session.send(
@@ -222,7 +225,8 @@ class KernelSession:
         return Reply(ERROR, str(content.get("ename", ""))[:100])
 
     def interrupt(self) -> bool:
-        """Ask the kernel to interrupt what it runs; True if it is ready again in time."""
+        """Ask the kernel to interrupt what it runs; True if it is ready again in
+        time."""
         if not self.alive():
             return False
         request = self.session.send(self.control, "interrupt_request", {})

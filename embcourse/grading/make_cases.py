@@ -1,6 +1,7 @@
 """Write a folder of fresh hidden cases from a private seed, for grading.
 
-    python -m embcourse.grading.make_cases --seed 8675309 --out ~/private-cases [--per-task 6]
+    python -m embcourse.grading.make_cases --seed 8675309 --out ~/private-cases
+    [--per-task 6]
 
 For every task of every chapter, draws ``--per-task`` inputs with the task's generator
 (:mod:`embcourse.grading.case_generators`) and computes the expected value with the
@@ -30,7 +31,8 @@ SHARE_TOLERANCE = 0.04
 
 
 def notebook_functions(path: Path) -> dict:
-    """The functions the code cells of a course notebook define (check cells skipped)."""
+    """The functions the code cells of a course notebook define (check cells
+    skipped)."""
     namespace: dict = {}
     for cell in nbformat.read(path, as_version=4).cells:
         if (
@@ -47,7 +49,8 @@ def reference_solutions(chapter: str) -> dict:
     paths = sorted((repo_root() / "solutions").glob(f"{chapter}_*.ipynb"))
     if not paths:
         raise SystemExit(
-            f"error: no solution notebook for chapter {chapter} in {repo_root() / 'solutions'}"
+            f"error: no solution notebook for chapter {chapter} in "
+            f"{repo_root() / 'solutions'}"
         )
     return notebook_functions(paths[0])
 
@@ -66,7 +69,8 @@ def plain(value):
 
 
 def expected_value(task_id: str, function, args: list, kwargs: dict):
-    """What a correct function returns on these inputs (properties, for random draws)."""
+    """What a correct function returns on these inputs (properties, for random
+    draws)."""
     if TASKS[task_id].compare is compare_negatives:
         positive, noise, k, _ = args
         expected = {"count": k, "exclude": positive, "vocab_size": len(noise)}

@@ -1,4 +1,5 @@
-"""What grading one submission produced: a status, a reason and each task's check result.
+"""What grading one submission produced: a status, a reason and each task's check
+result.
 
 Shared by the runner that produces it (in a child process, sent back as JSON) and the
 report that writes it into the gradebook and the feedback files.
@@ -62,7 +63,8 @@ class Submission:
 
     @classmethod
     def from_json(cls, learner: str, payload: dict) -> Submission:
-        """Rebuild a row; the learner id always comes from the caller (the file name)."""
+        """Rebuild a row; the learner id always comes from the caller (the file
+        name)."""
         row = cls(learner, str(payload["status"]), str(payload["reason"]))
         for task_id, data in payload["results"].items():
             public = {case.name: case for case in load_cases(task_id, hidden_dir=None)}

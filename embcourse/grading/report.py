@@ -23,7 +23,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(cell: str) -> str:
-    """The cell as text a spreadsheet shows rather than evaluates (OWASP's CSV injection rule)."""
+    """The cell as text a spreadsheet shows rather than evaluates (OWASP's CSV
+    injection rule)."""
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 

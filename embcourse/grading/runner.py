@@ -1,4 +1,5 @@
-"""Grading one submission: run its code cells in a sandboxed kernel, then call each task.
+"""Grading one submission: run its code cells in a sandboxed kernel, then call each
+task.
 
     python -m embcourse.grading.runner JOB_FOLDER
 
@@ -83,7 +84,8 @@ class Limits:
 
 
 class Grading:
-    """The state of grading one submission: its kernel, the cells run, the first problem."""
+    """The state of grading one submission: its kernel, the cells run, the first
+    problem."""
 
     def __init__(self, cells: list[str], limits: Limits, session: kernel.KernelSession):
         self.cells = cells
@@ -101,7 +103,8 @@ class Grading:
             self.status, self.reason = status, reason
 
     def recover(self, deadline: float) -> bool:
-        """After a timeout or a dead kernel: get a kernel holding the cells run so far."""
+        """After a timeout or a dead kernel: get a kernel holding the cells run so
+        far."""
         if self.session.alive() and self.session.interrupt():
             return True
         if self.restarts >= MAX_RESTARTS:
@@ -120,7 +123,8 @@ class Grading:
         return True
 
     def run_cells(self) -> None:
-        """Run the learner's code cells, going on past cells that hang or kill the kernel."""
+        """Run the learner's code cells, going on past cells that hang or kill the
+        kernel."""
         limits = self.limits
         deadline = time.monotonic() + limits.notebook_seconds
         for index, source in enumerate(self.cells):
@@ -162,7 +166,8 @@ class Grading:
                 return
 
     def grade_task(self, task_id: str, cases: list[Case]) -> list[CaseOutcome] | str:
-        """Call the task's function on every case in the kernel; judge the results here."""
+        """Call the task's function on every case in the kernel; judge the results
+        here."""
         task, limits = TASKS[task_id], self.limits
         seconds = limits.task_seconds(len(cases))
         if not self.session.alive() and not self.recover(
@@ -185,7 +190,8 @@ class Grading:
         reply = self.session.execute(code, seconds, {"result": "_embcourse_result"})
         if reply.kind in (kernel.TIMEOUT, kernel.DEAD):
             what = (
-                f"did not finish within {seconds} s for its {len(cases)} cases: check for a "
+                f"did not finish within {seconds} s for its {len(cases)} cases: check "
+                "for a "
                 "loop that never ends"
                 if reply.kind == kernel.TIMEOUT
                 else "stopped the kernel"
@@ -265,7 +271,8 @@ def grade(
         grading.run_cells()
         # Every task's public cases first, then every task's hidden ones: a function can
         # see the inputs it is called with, so nothing a public case reports (its value
-        # shows in the feedback) may be computed after a hidden input entered the kernel.
+        # shows in the feedback) may be computed after a hidden input entered the
+        # kernel.
         outcomes: dict[str, list[CaseOutcome]] = {}
         missing: dict[str, str] = {}
         for phase in (False, True):

@@ -1,4 +1,5 @@
-"""The security boundary of grading: how a learner's kernel is started, and what it can reach.
+"""The security boundary of grading: how a learner's kernel is started, and what it can
+reach.
 
 Everything that keeps a submission from the rest of the machine is in this file. The
 isolation comes from the operating system, through bubblewrap (``bwrap``), never from
@@ -14,21 +15,21 @@ code running inside the learner's own process:
   submission needs: the system's ``/usr`` (with ``/lib``, ``/bin`` links), the Python
   installation and the virtual environment, the course package ``embcourse/`` and the
   public ``data/`` folder. Writable, it has ``/work`` (its working folder and ``$HOME``)
-  and ``/tmp``, both in memory and size-capped, plus the one *exchange folder* that holds
-  the kernel's connection file and sockets. It never sees the repository's other files,
-  the hidden cases, the other submissions, the gradebook or feedback folders, or the
-  grader's home.
+  and ``/tmp``, both in memory and size-capped, plus the one *exchange folder* that
+  holds the kernel's connection file and sockets. It never sees the repository's other
+  files, the hidden cases, the other submissions, the gradebook or feedback folders, or
+  the grader's home.
 - **Who it runs as.** When the grader runs as root, the kernel runs as an unprivileged
   user of its own, ``UID_BASE + slot`` (one per parallel job, claimed with a lock so
   that two graders running at once never share one), with no capabilities, an
   empty bounding set and ``no_new_privs``; the exchange folder is made read-only to it
-  once the kernel has opened its sockets. When the grader is an ordinary user, bubblewrap
-  adds a user namespace in which the kernel is uid/gid 65534 with every capability
-  dropped; on the host it is still the instructor's own user.
+  once the kernel has opened its sockets. When the grader is an ordinary user,
+  bubblewrap adds a user namespace in which the kernel is uid/gid 65534 with every
+  capability dropped; on the host it is still the instructor's own user.
 - **Resources** (rlimits, set by ``prlimit`` before the kernel starts, so it cannot
-  raise them): data memory, address space (which also bounds shared memory), CPU seconds,
-  size of any file written, open files, no core files, and the number of processes and
-  threads. The process limit counts the
+  raise them): data memory, address space (which also bounds shared memory), CPU
+  seconds, size of any file written, open files, no core files, and the number of
+  processes and threads. The process limit counts the
   processes of one user: the kernel's own uid as root, or (Linux 5.14 and later) the
   user inside its own user namespace; on an older kernel, as an ordinary user, it would
   count the instructor's own processes too, so it is left out there.
@@ -103,7 +104,8 @@ def claim_slot():
         else Path(tempfile.gettempdir())
     )
     for slot in range(SLOTS):
-        lock = open(folder / f"embcourse-grade-slot-{slot}.lock", "a")
+        # Held open (and locked) for the whole grading run, so not in a with-block.
+        lock = open(folder / f"embcourse-grade-slot-{slot}.lock", "a")  # noqa: SIM115
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -126,11 +128,11 @@ def kernel_uid(slot: int) -> int:
 def check_available() -> None:
     """Raise :class:`SandboxUnavailable` unless bubblewrap can start a sandbox here."""
     fix = (
-        "Grade on Linux with bubblewrap installed (Debian/Ubuntu: 'sudo apt-get install "
-        "bubblewrap'; Fedora: 'sudo dnf install bubblewrap'), where user namespaces are "
-        "allowed (inside Docker: run the container with '--security-opt seccomp=unconfined' "
-        "or grade outside it). Or pass --unsandboxed to grade without isolation: only for "
-        "notebooks you trust; the gradebook will say so."
+        "Grade on Linux with bubblewrap installed (Debian/Ubuntu: 'sudo apt-get "
+        "install bubblewrap'; Fedora: 'sudo dnf install bubblewrap'), where user "
+        "namespaces are allowed (inside Docker: run the container with '--security-opt "
+        "seccomp=unconfined' or grade outside it). Or pass --unsandboxed to grade "
+        "without isolation: only for notebooks you trust; the gradebook will say so."
     )
     if sys.platform != "linux":
         raise SandboxUnavailable(
@@ -145,7 +147,11 @@ def check_available() -> None:
     )
     try:
         result = subprocess.run(
-            probe + ["--", "/usr/bin/true"], capture_output=True, text=True, timeout=30
+            probe + ["--", "/usr/bin/true"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SandboxUnavailable(
@@ -159,18 +165,21 @@ def check_available() -> None:
 
 
 def prepare_exchange(folder: Path) -> None:
-    """Create the grader's exchange folder; each kernel start gets a new folder inside it."""
+    """Create the grader's exchange folder; each kernel start gets a new folder inside
+    it."""
     folder.mkdir(mode=0o700)
 
 
 def unseal_exchange(folder: Path, slot: int) -> None:
-    """Before a start: let the kernel's uid create its sockets in this new folder (as root)."""
+    """Before a start: let the kernel's uid create its sockets in this new folder (as
+    root)."""
     if running_as_root():
         os.chown(folder, kernel_uid(slot), kernel_uid(slot), follow_symlinks=False)
 
 
 def seal_exchange(folder: Path) -> None:
-    """Once the kernel's sockets exist: make the folder read-only to the kernel (as root).
+    """Once the kernel's sockets exist: make the folder read-only to the kernel (as
+    root).
 
     Connecting to a socket needs no write permission on its folder, so the grader still
     talks to the kernel; the kernel can no longer create files on the host's disk.
@@ -183,11 +192,12 @@ def seal_exchange(folder: Path) -> None:
 
 
 def end_processes(slot: int, seconds: float = 5.0) -> None:
-    """As root: kill every process still running as the kernel's uid, and wait until none is.
+    """As root: kill every process still running as the kernel's uid, and wait until
+    none is.
 
-    The uid belongs to this job's kernels alone, so this ends exactly what the kernel left
-    (its PID namespace dies with it, but a moment later). As an ordinary user the kernel
-    shares the instructor's uid, and the namespace is left to end by itself.
+    The uid belongs to this job's kernels alone, so this ends exactly what the kernel
+    left (its PID namespace dies with it, but a moment later). As an ordinary user the
+    kernel shares the instructor's uid, and the namespace is left to end by itself.
     """
     if not running_as_root():
         return
@@ -223,9 +233,10 @@ def processes_of(uid: int) -> list[int]:
     return found
 
 
-# --- a seccomp filter: system calls no submission needs, refused with EPERM ----------------
-# The key-management calls would let a kernel leave keys in its uid's keyring for the next
-# learner's kernel; the others reach into other processes or the kernel's internals.
+# --- a seccomp filter: system calls no submission needs, refused with EPERM -----------
+# The key-management calls would let a kernel leave keys in its uid's keyring for the
+# next learner's kernel; the others reach into other processes or the kernel's
+# internals.
 _BLOCKED = {  # machine: (audit arch, {name: number})
     "x86_64": (
         0xC000003E,
@@ -255,7 +266,8 @@ _BLOCKED = {  # machine: (audit arch, {name: number})
 
 
 def seccomp_program() -> bytes | None:
-    """The classic BPF program bubblewrap loads (``--seccomp``), or None on other machines."""
+    """The classic BPF program bubblewrap loads (``--seccomp``), or None on other
+    machines."""
     machine = os.uname().machine
     if machine not in _BLOCKED:
         return None
@@ -278,7 +290,8 @@ def seccomp_program() -> bytes | None:
 
 
 def seccomp_fd() -> int | None:
-    """A file descriptor holding :func:`seccomp_program`, for ``command(seccomp_fd=...)``."""
+    """A file descriptor holding :func:`seccomp_program`, for
+    ``command(seccomp_fd=...)``."""
     program = seccomp_program()
     if program is None:
         return None
@@ -289,7 +302,8 @@ def seccomp_fd() -> int | None:
 
 
 def _readable_roots() -> list[str]:
-    """Host folders the kernel may read: Python, the venv, the course package and data."""
+    """Host folders the kernel may read: Python, the venv, the course package and
+    data."""
     import embcourse
 
     package = Path(embcourse.__file__).resolve().parent
@@ -393,9 +407,9 @@ def kernel_environment(
 
 
 def _rlimits(limits: SandboxLimits, with_processes: bool) -> list[str]:
-    # RLIMIT_DATA does not count shared memory (an anonymous shared mapping, memfd), so the
-    # address space is capped too, with room for the libraries' mappings (about 0.9 GB
-    # of address space with numpy, torch, matplotlib and ipykernel loaded).
+    # RLIMIT_DATA does not count shared memory (an anonymous shared mapping, memfd), so
+    # the address space is capped too, with room for the libraries' mappings (about 0.9
+    # GB of address space with numpy, torch, matplotlib and ipykernel loaded).
     argv = [
         "prlimit",
         f"--data={limits.memory_mb * 1024 * 1024}",
@@ -444,7 +458,8 @@ def command(
 
 
 def process_limit_applies() -> bool:
-    """True where RLIMIT_NPROC counts only the sandbox's processes (see the module doc)."""
+    """True where RLIMIT_NPROC counts only the sandbox's processes (see the module
+    doc)."""
     if running_as_root():
         return True
     release = os.uname().release.split(".")

@@ -1,9 +1,10 @@
 """Finding the submissions in a folder and reading each one, whatever the folder holds.
 
-Every entry whose name ends in ``.ipynb`` is one learner's submission; the learner's id is
-the file name without ``.ipynb`` (the whole name for a file called just ``.ipynb``). Only
-regular files are read, without following links: a symbolic link, a folder, a FIFO or a
-device named ``*.ipynb`` gets a row with status ``invalid notebook`` and the reason.
+Every entry whose name ends in ``.ipynb`` is one learner's submission; the learner's id
+is the file name without ``.ipynb`` (the whole name for a file called just ``.ipynb``).
+Only regular files are read, without following links: a symbolic link, a folder, a FIFO
+or a device named ``*.ipynb`` gets a row with status ``invalid notebook`` and the
+reason.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ class Entry:
 
 
 def find(folder: Path) -> tuple[list[Entry], list[str]]:
-    """The submissions in ``folder`` (sorted by learner) and the names of other files skipped.
+    """The submissions in ``folder`` (sorted by learner) and the names of other files
+    skipped.
 
-    A name that is not valid UTF-8 is shown with replacement characters. Two entries that
-    would get the same learner id (``ada.ipynb`` and ``ada.IPYNB``) both keep their whole
-    file name as id instead.
+    A name that is not valid UTF-8 is shown with replacement characters. Two entries
+    that would get the same learner id (``ada.ipynb`` and ``ada.IPYNB``) both keep their
+    whole file name as id instead.
     """
     entries, skipped = [], []
     for name in sorted(os.listdir(folder)):
@@ -59,7 +61,8 @@ def find(folder: Path) -> tuple[list[Entry], list[str]]:
 
 
 def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    """The submission as an nbformat v4 notebook, or None and the reason it cannot be one."""
+    """The submission as an nbformat v4 notebook, or None and the reason it cannot be
+    one."""
     try:
         info = os.lstat(path)
     except OSError as error:
@@ -81,9 +84,11 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     if info.st_size > MAX_NOTEBOOK_BYTES:
         return None, (
             f"the file is {info.st_size / 1e6:.0f} MB, more than the "
-            f"{MAX_NOTEBOOK_BYTES // 1_000_000} MB allowed: clear the outputs and hand it in again"
+            f"{MAX_NOTEBOOK_BYTES // 1_000_000} MB allowed: clear the outputs and "
+            "hand it in again"
         )
-    try:  # O_NOFOLLOW and O_NONBLOCK: no link is followed and nothing can block the read
+    # O_NOFOLLOW and O_NONBLOCK: no link is followed and nothing can block the read.
+    try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         return None, f"the file cannot be read ({error.strerror})"

@@ -1,8 +1,9 @@
 """What a hostile learner's notebook tries, one snippet per attack class.
 
-Each snippet is plain Python that a submission can run in a code cell. It prints one line
-per attempt, ``ATTACK <what>: <outcome>``, where the outcome is ``ok`` (it worked inside
-the sandbox), or the errno or exception name that stopped it. The same snippets are
+Each snippet is plain Python that a submission can run in a code cell. It prints one
+line per attempt, ``ATTACK <what>: <outcome>``, where the outcome is ``ok`` (it worked
+inside the sandbox), or the errno or exception name that stopped it. The same snippets
+are
 used twice:
 
 - ``make_corpus.py`` puts them into chapter-1 submissions (``attack_*.ipynb``), whose
@@ -51,7 +52,8 @@ ATTACKS = {
     # The old grader parsed the kernel's inherited stdout and could be killed by it.
     "forge_result": """
 import sys
-fake = 'EMBCOURSE-GRADER-RESULT 0000 {"01.build_vocabulary": [{"value": {"<unk>": 0}}]}\\n'
+fake = ('EMBCOURSE-GRADER-RESULT 0000 '
+        '{"01.build_vocabulary": [{"value": {"<unk>": 0}}]}\\n')
 attempt("write to the inherited stdout", lambda: _os.write(
     getattr(sys.stdout, "_original_stdstream_copy", 1), fake.encode()))
 attempt("kill the parent", lambda: _os.kill(_os.getppid(), 9))
@@ -60,11 +62,13 @@ attempt("kill the parent", lambda: _os.kill(_os.getppid(), 9))
     "read_hidden": """
 hidden = REPO / "grading" / "hidden" / "01.json"
 attempt("read the hidden cases", lambda: open(hidden).read())
-attempt("read the solutions", lambda: open(REPO / "solutions" / "01_one_hot.ipynb").read())
+attempt("read the solutions",
+        lambda: open(REPO / "solutions" / "01_one_hot.ipynb").read())
 attempt("list the repository's tests", lambda: _os.listdir(REPO / "tests"))
 usr = _os.open("/usr", _os.O_RDONLY)
 _os.chdir("/usr")
-attempt("open with dir_fd", lambda: _os.open("../" + str(hidden).lstrip("/"), _os.O_RDONLY, dir_fd=usr))
+attempt("open with dir_fd",
+        lambda: _os.open("../" + str(hidden).lstrip("/"), _os.O_RDONLY, dir_fd=usr))
 _os.chdir("/work")
 attempt("find the hidden folder in a command line", lambda: find_in_proc(b"hidden"))
 attempt("read the grader's home", lambda: _os.listdir(_os.path.expanduser("~root")))
@@ -119,7 +123,8 @@ attempt("double fork", double_fork)
 time.sleep(0.5)
 attempt("find the grader's process", lambda: find_in_proc(b"embcourse.grad"))
 """,
-    # State left in the host's kernel for the next learner, and files on the host's disk.
+    # State left in the host's kernel for the next learner, and files on the host's
+    # disk.
     "host_state": """
 import ctypes, mmap
 libc = ctypes.CDLL(None, use_errno=True)
@@ -127,8 +132,10 @@ def add_key():
     if libc.syscall(248, b"user", b"embcourse-left", b"x", 1, ctypes.c_int(-4)) < 0:
         raise OSError(ctypes.get_errno(), "add_key")
 attempt("leave a key in the uid's keyring", add_key)
-attempt("write the connection file", lambda: open("/exchange/connection.json", "r+").write("x"))
-attempt("create a file in the exchange folder", lambda: open("/exchange/left.bin", "w").write("x"))
+attempt("write the connection file",
+        lambda: open("/exchange/connection.json", "r+").write("x"))
+attempt("create a file in the exchange folder",
+        lambda: open("/exchange/left.bin", "w").write("x"))
 attempt("map 5 GB of shared memory", lambda: mmap.mmap(-1, 5 << 30))
 """,
     "kill_everything": """
@@ -136,8 +143,10 @@ attempt("kill every process it can", lambda: _os.kill(-1, 9))
 """,
     "network": """
 import socket
-attempt("connect to the internet", lambda: socket.create_connection(("1.1.1.1", 80), timeout=3))
-attempt("connect to the host's loopback", lambda: socket.create_connection(("127.0.0.1", 22), timeout=3))
+attempt("connect to the internet",
+        lambda: socket.create_connection(("1.1.1.1", 80), timeout=3))
+attempt("connect to the host's loopback",
+        lambda: socket.create_connection(("127.0.0.1", 22), timeout=3))
 """,
     "resources": """
 def fill(path, megabytes):

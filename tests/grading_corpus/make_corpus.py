@@ -1,4 +1,5 @@
-"""Write the bad-submission corpus for chapter 1: one notebook per way a hand-in can go wrong.
+"""Write the bad-submission corpus for chapter 1: one notebook per way a hand-in can go
+wrong.
 
     .venv/bin/python tests/grading_corpus/make_corpus.py
 
@@ -107,7 +108,10 @@ CASES = {
     "slow_function": (
         exercise_with(
             [
-                "def one_hot_decode(one_hot_matrix, vocab):\n    while True:\n        pass"
+                (
+                    "def one_hot_decode(one_hot_matrix, vocab):\n"
+                    "    while True:\n        pass"
+                )
             ],
             solved=ALL,
         ),
@@ -136,8 +140,9 @@ CASES = {
                 "checks.check = lambda *a, **k: print('[passed] all cases')\n"
                 "checks.run_check = lambda *a, **k: None\n"
                 "checks.compare_exact = checks.compare_array = lambda *a, **k: None\n"
-                "def check(*args, **kwargs):\n    print('[passed] 01.build_vocabulary: passes all 99 cases.')\n"
-                "print('[passed] 01.build_vocabulary: build_vocabulary passes all 3 cases.')\n"
+                "def check(*args, **kwargs):\n    print('[passed] "
+                "01.build_vocabulary: passes all 99 cases.')\nprint('[passed] "
+                "01.build_vocabulary: build_vocabulary passes all 3 cases.')\n"
                 + FAKE_RECORD
             ]
         ),
@@ -147,7 +152,10 @@ CASES = {
     "breaks_builtins": (
         exercise_with(
             [
-                "import builtins\nbuiltins.isinstance = lambda *args: True\nbuiltins.len = lambda x: 0"
+                (
+                    "import builtins\nbuiltins.isinstance = lambda *args: "
+                    "True\nbuiltins.len = lambda x: 0"
+                )
             ]
         ),
         "timeout",
@@ -156,12 +164,14 @@ CASES = {
     "patches_print": (
         exercise_with(
             [
-                "import builtins\n_real_print = builtins.print\n"
-                "def print(*args, **kwargs):\n"
-                "    _real_print('EMBCOURSE-GRADER-RESULT 0000 {}')\n"
-                "    _real_print(*args, **kwargs)\n"
-                "builtins.print = print\n"
-                "def build_vocabulary(tokens, min_count=1):\n    return {}"
+                (
+                    "import builtins\n_real_print = builtins.print\n"
+                    "def print(*args, **kwargs):\n"
+                    "    _real_print('EMBCOURSE-GRADER-RESULT 0000 {}')\n"
+                    "    _real_print(*args, **kwargs)\n"
+                    "builtins.print = print\n"
+                    "def build_vocabulary(tokens, min_count=1):\n    return {}"
+                )
             ]
         ),
         "graded",
@@ -171,11 +181,13 @@ CASES = {
     "swallows_interrupts": (
         exercise_with(
             [
-                "import time\n"
-                "def one_hot_decode(one_hot_matrix, vocab):\n"
-                "    while True:\n"
-                "        try:\n            time.sleep(0.1)\n"
-                "        except BaseException:\n            pass"
+                (
+                    "import time\n"
+                    "def one_hot_decode(one_hot_matrix, vocab):\n"
+                    "    while True:\n"
+                    "        try:\n            time.sleep(0.1)\n"
+                    "        except BaseException:\n            pass"
+                )
             ],
             solved=ALL,
         ),
@@ -187,8 +199,10 @@ CASES = {
     "unstoppable_cell": (
         exercise_with(
             [
-                "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-                "    except BaseException:\n        pass"
+                (
+                    "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+                    "    except BaseException:\n        pass"
+                )
             ],
             solved=ALL,
         ),
@@ -199,39 +213,48 @@ CASES = {
     "leaks_through_exceptions": (
         exercise_with(
             [
-                "def one_hot_nbytes(*args, **kwargs):\n"
-                "    raise type('LEAK' + repr(args).replace(' ', ''), (Exception,), {})()"
+                (
+                    "def one_hot_nbytes(*args, **kwargs):\n"
+                    "    leak = 'LEAK' + repr(args).replace(' ', '')\n"
+                    "    raise type(leak, (Exception,), {})()"
+                )
             ],
             solved=ALL,
         ),
         "graded",
         FULL - 10,
     ),
-    # Answers drawn at random (unseeded): grading twice must still give the same gradebook.
+    # Answers drawn at random (unseeded): grading twice must still give the same
+    # gradebook.
     "random_answers": (
         exercise_with(
             [
-                "import random\nimport numpy as np\n"
-                "def build_vocabulary(tokens, min_count=1):\n"
-                "    return {t: random.randint(0, 3) for t in tokens}\n"
-                "def one_hot_encode(tokens, vocab):\n"
-                "    return np.random.default_rng().random((len(tokens), len(vocab)))\n"
-                "def one_hot_nbytes(batch_size, seq_len, vocab_size, dtype='float32'):\n"
-                "    return int(np.random.randint(0, 10))"
+                (
+                    "import random\nimport numpy as np\n"
+                    "def build_vocabulary(tokens, min_count=1):\n"
+                    "    return {t: random.randint(0, 3) for t in tokens}\n"
+                    "def one_hot_encode(tokens, vocab):\n"
+                    "    shape = (len(tokens), len(vocab))\n"
+                    "    return np.random.default_rng().random(shape)\n"
+                    "def one_hot_nbytes(batch_size, seq_len, vocab_size, "
+                    "dtype='float32'):\n    return int(np.random.randint(0, 10))"
+                )
             ]
         ),
         "graded",
         0,
     ),
-    # A function that sorts the caller's list in place: wrong, in the grader as in the check
-    # (one case of nine passes: its list was already in order).
+    # A function that sorts the caller's list in place: wrong, in the grader as in the
+    # check (one case of nine passes: its list was already in order).
     "changes_its_input": (
         exercise_with(
             [
-                "_solved_build_vocabulary = build_vocabulary\n"
-                "def build_vocabulary(tokens, min_count=1):\n"
-                "    tokens.sort()\n"
-                "    return _solved_build_vocabulary(tokens, min_count)"
+                (
+                    "_solved_build_vocabulary = build_vocabulary\n"
+                    "def build_vocabulary(tokens, min_count=1):\n"
+                    "    tokens.sort()\n"
+                    "    return _solved_build_vocabulary(tokens, min_count)"
+                )
             ],
             solved=ALL,
         ),
@@ -244,15 +267,17 @@ CASES = {
     "records_hidden_inputs": (
         exercise_with(
             [
-                "_seen = []\n"
-                "def build_vocabulary(tokens, min_count=1):\n"
-                "    _seen.append(tokens)\n"
-                "    return {'<unk>': 0}\n"
-                "def one_hot_encode(tokens, vocab):\n"
-                "    _seen.append(tokens)\n"
-                "    return [[0]]\n"
-                "def one_hot_decode(one_hot_matrix, vocab):\n"
-                "    return [' '.join(str(item) for item in _seen)[-150:]]"
+                (
+                    "_seen = []\n"
+                    "def build_vocabulary(tokens, min_count=1):\n"
+                    "    _seen.append(tokens)\n"
+                    "    return {'<unk>': 0}\n"
+                    "def one_hot_encode(tokens, vocab):\n"
+                    "    _seen.append(tokens)\n"
+                    "    return [[0]]\n"
+                    "def one_hot_decode(one_hot_matrix, vocab):\n"
+                    "    return [' '.join(str(item) for item in _seen)[-150:]]"
+                )
             ]
         ),
         "graded",
@@ -275,7 +300,8 @@ for _name in ATTACKS:
         10 * len(_solved),
     )
 
-# Entries that git cannot hold, or should not: add_special_entries() creates them in a copy.
+# Entries that git cannot hold, or should not: add_special_entries() creates them in a
+# copy.
 SPECIAL = {
     # learner id: (status, total)
     "mallory": ("invalid notebook", 0),  # a symbolic link to the solution
@@ -311,7 +337,8 @@ def add_special_entries(folder: Path) -> None:
 
 
 def reordered() -> nbformat.NotebookNode:
-    """The solution with markdown deleted, check cells deleted, functions reversed, retitled."""
+    """The solution with markdown deleted, check cells deleted, functions reversed,
+    retitled."""
     notebook = copy.deepcopy(SOLUTION)
     functions = [
         c for c in notebook.cells if c.cell_type == "code" and "def " in c.source
@@ -323,7 +350,8 @@ def reordered() -> nbformat.NotebookNode:
 
 
 def write(folder: Path) -> int:
-    """Write the corpus and expected.csv into ``folder``; return how many submissions."""
+    """Write the corpus and expected.csv into ``folder``; return how many
+    submissions."""
     CASES["reordered_retitled"] = (reordered(), *CASES["reordered_retitled"][1:])
     for old in folder.glob("*.ipynb"):
         old.unlink()

@@ -1,4 +1,5 @@
-"""Realistic wrong implementations ("mutants") and correct alternatives of every exercise task.
+"""Realistic wrong implementations ("mutants") and correct alternatives of every
+exercise task.
 
 One module per chapter, ``chNN.py``, each with ``MUTANTS = {task_id: Mutants(...)}``.
 ``tests/test_mutants.py`` runs them all against the cases: every wrong implementation

@@ -1,4 +1,5 @@
-"""Chapter 2 (dense embeddings, counts, PPMI, SVD): wrong and right ways to write each task."""
+"""Chapter 2 (dense embeddings, counts, PPMI, SVD): wrong and right ways to write each
+task."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Chapter 4 (similarity queries on pretrained vectors): wrong and right ways to write each task."""
+"""Chapter 4 (similarity queries on pretrained vectors): wrong and right ways to write
+each task."""
 
 from __future__ import annotations
 

@@ -213,7 +213,7 @@ def gradients_raw_count(*args, **kwargs):
 
 
 def gradients_bias_without_error(w, wc, b, bc, count, x_max=100, alpha=0.75):
-    gw, gwc, g, _ = _gradients(w, wc, b, bc, count, x_max, alpha)
+    gw, gwc, _g, _ = _gradients(w, wc, b, bc, count, x_max, alpha)
     weight = min(1.0, (count / x_max) ** alpha)
     return gw, gwc, 2 * weight, 2 * weight
 
