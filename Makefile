@@ -11,16 +11,19 @@ BOOK_FLAGS := -W -n --keep-going --all
 # nbval re-executes every notebook in book/ and solutions/ and compares its outputs.
 TEST_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: venv book site test test-fast check lab exercises execute grade constraints clean
+.PHONY: venv book site pdf test test-fast check lab exercises execute grade constraints clean
 
 venv:
 	@bash scripts/ensure_venv.sh
 
-book: venv site  ## build the site into _build/html
+book: venv site pdf  ## build the site into _build/html, with the whole book as a PDF
 
 site:  # the build itself, for a .venv already in order
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "The site is in _build/html (open _build/html/index.html)."
+
+pdf:  ## the whole book as one PDF, printed from the built site by Debian's chromium
+	$(BIN)/python scripts/build_pdf.py
 
 test: venv  ## the whole suite: unit tests, notebooks, exercises, site build
 	$(BIN)/python -m pytest $(TEST_FLAGS) tests book solutions

@@ -70,6 +70,21 @@ def built_site() -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
+def built_pdf(built_site) -> subprocess.CompletedProcess:
+    """The whole-book PDF, printed from the built site as `make pdf` does."""
+    assert built_site.returncode == 0, (
+        built_site.stdout[-2000:] + built_site.stderr[-2000:]
+    )
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_pdf.py")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
 def grading_sandbox():
     """Skip (with the fix) where bubblewrap cannot run, except in CI, which must run
     it."""

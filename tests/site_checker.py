@@ -124,6 +124,16 @@ def check_site(
                 problems += [
                     f"{path}: image without a real alt text: {src}" for src in unnamed
                 ]
+                unzoomable = page.evaluate(
+                    "() => [...document.querySelectorAll('main .cell_output img')]"
+                    ".filter(i => !i.closest('a') ||"
+                    " i.closest('a').getAttribute('href') !== i.getAttribute('src'))"
+                    ".map(i => i.getAttribute('src'))"
+                )
+                problems += [
+                    f"{path}: figure does not open full size on click: {src}"
+                    for src in unzoomable
+                ]
                 raw = page.evaluate(
                     "() => { const t = document.querySelector('main').innerText;"
                     " return ['$$', '\\\\(', '\\\\['].filter(s => t.includes(s)); }"
@@ -240,6 +250,18 @@ def check_site(
                 page.wait_for_selector("#search-results li", timeout=15_000)
             except Exception:
                 problems.append("search for 'skip-gram' found nothing")
+            else:  # snippets quote the text, not the TeX of its equations
+                page.wait_for_selector("#search-results p.context", timeout=15_000)
+                page.wait_for_timeout(1000)  # the last snippets arrive one by one
+                snippets = page.evaluate(
+                    "() => [...document.querySelectorAll('#search-results p.context')]"
+                    ".map(p => p.textContent)"
+                )
+                tex = [s for s in snippets if "\\(" in s or "\\[" in s or "$$" in s]
+                problems += [f"search snippet shows raw TeX: {s[:80]}" for s in tex]
+            boxes = page.locator("input[type=search]:visible").count()
+            if boxes != 1:
+                problems.append(f"the search page shows {boxes} search boxes (want 1)")
             browser.close()
     finally:
         server.shutdown()

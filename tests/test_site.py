@@ -35,9 +35,13 @@ def toc_pages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site(built_site) -> Path:
+def site(built_site, built_pdf) -> Path:
     assert built_site.returncode == 0, (
         built_site.stdout[-2000:] + built_site.stderr[-2000:]
+    )
+    # The landing page links the whole-book PDF, printed from the site.
+    assert built_pdf.returncode == 0, (
+        built_pdf.stdout[-2000:] + built_pdf.stderr[-3000:]
     )
     return HTML
 
@@ -64,11 +68,14 @@ def test_math_is_rendered_from_the_site_itself(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
-def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
+def test_a_missing_image_a_broken_link_or_a_figure_that_does_not_open_is_caught(
+    site, tmp_path
+):
     broken = tmp_path / "html"
     shutil.copytree(site, broken)
     image = next((broken / "_images").glob("*.png"))
     image.unlink()
+    (broken / "_static" / "figure-zoom.js").write_text("", encoding="utf-8")
     page = broken / "book" / "01_one_hot.html"
     page.write_text(
         page.read_text(encoding="utf-8")
@@ -88,6 +95,9 @@ def test_a_missing_image_or_a_broken_link_is_caught(site, tmp_path):
         problems
     )
     assert any("broken link: /book/02_no_such_page.html" in p for p in problems), (
+        problems
+    )
+    assert any("figure does not open full size on click" in p for p in problems), (
         problems
     )
 
