@@ -7,7 +7,21 @@ declared" on every page. This extension drops exact duplicate scripts from each 
 On a reader's first visit, pydata-sphinx-theme finds no saved colour mode and logs
 "Got invalid theme mode: . Resetting to auto." as a console error; setting the mode it
 would fall back to ("auto") before its script runs keeps the console clean.
+
+pydata-sphinx-theme loads Sphinx's search scripts (searchtools.js, language_data.js and
+the search index) on every page, in the head, without ``defer``: they block the first
+paint of every page though nothing needs them before the page is read. Once the site is
+written, they are marked ``defer`` on every page but the search page (they keep their
+order, and run before the page's DOMContentLoaded, which is all the search box needs).
 """
+
+import re
+from pathlib import Path
+
+SEARCH_SCRIPT = re.compile(
+    r'<script src="((?:\.\./)*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js))"></script>'
+)
 
 FIRST_VISIT_MODE = (
     "if (!document.documentElement.dataset.mode) "
@@ -28,7 +42,20 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
         context["script_files"][:] = unique
 
 
+def defer_search_scripts(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        if page.name == "search.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        deferred = SEARCH_SCRIPT.sub(r'<script defer src="\1"></script>', html)
+        if deferred != html:
+            page.write_text(deferred, encoding="utf-8")
+
+
 def setup(app):
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("build-finished", defer_search_scripts)
     app.add_js_file(None, body=FIRST_VISIT_MODE, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

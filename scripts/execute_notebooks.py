@@ -66,9 +66,10 @@ def execute(path: Path, timeout: int = 600) -> float:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
             cell.metadata.pop("execution", None)  # timings: noise in every diff
-    # One timing is kept: the landing page's table of chapters shows it
+    # One timing is kept for a chapter: the landing page's table of chapters shows it
     # (scripts/landing_page.py).
-    notebook.metadata.setdefault("embcourse", {})["run_seconds"] = round(elapsed)
+    if path.resolve().parent.name == "book":
+        notebook.metadata.setdefault("embcourse", {})["run_seconds"] = round(elapsed)
     nbformat.write(notebook, path)
     return elapsed
 

@@ -3,10 +3,12 @@
 check_site(html_dir, pages, screenshots) serves ``html_dir`` on 127.0.0.1, opens every
 page with Debian's Chromium through Playwright, and returns a list of problems (empty
 when all is well): console errors, images that did not load, math left untypeset,
-dropdowns that do not open, headings out of order, images without alt text, internal
-links or anchors that do not resolve, a search for "skip-gram" that finds nothing, the
-theme's empty top bar, a missing meta description, and, at a phone's width (390 px), a
-page that scrolls sideways or a search button that does not open search. It saves a
+dropdowns that do not open, headings out of order, images without alt text, figures
+that do not open full size, code or output wider than the column at 1280 px, internal
+links or anchors that do not resolve, a search for "skip-gram" that finds nothing or
+shows TeX in its snippets, more than one search box on the search page, the theme's
+empty top bar, a missing meta description, and, at a phone's width (390 px), a page
+that scrolls sideways or a search button that does not open search. It saves a
 full-page screenshot of each page, and a phone-width one.
 """
 
@@ -123,6 +125,16 @@ def check_site(
                 )
                 problems += [
                     f"{path}: image without a real alt text: {src}" for src in unnamed
+                ]
+                cut = page.evaluate(
+                    "() => [...document.querySelectorAll('main pre')]"
+                    ".filter(e => e.offsetParent !== null &&"
+                    " e.scrollWidth > e.clientWidth + 1)"
+                    ".map(e => e.textContent.trim().split('\\n')[0].slice(0, 60))"
+                )
+                problems += [
+                    f"{path}: a code block or output is wider than the column: {text}"
+                    for text in cut
                 ]
                 unzoomable = page.evaluate(
                     "() => [...document.querySelectorAll('main .cell_output img')]"

@@ -59,3 +59,18 @@ def test_a_long_line_in_a_notebook_fails(tmp_path):
     nbformat.write(nb, path)
     result = ruff("check", "--config", str(ROOT / "pyproject.toml"), str(path))
     assert result.returncode == 1 and "E501" in result.stdout, result.stdout
+
+
+def test_no_code_line_of_a_notebook_is_longer_than_88_characters():
+    """ruff lets a line without spaces run long (a long URL, say); the site's column
+    does not, so every code line of the chapters and solutions is checked here too."""
+    long_lines = [
+        f"{path.relative_to(ROOT)} {cell.get('id')}: {line}"
+        for folder in ("book", "solutions")
+        for path in sorted((ROOT / folder).glob("*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > 88
+    ]
+    assert not long_lines, long_lines

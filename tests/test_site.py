@@ -117,7 +117,13 @@ def test_a_page_that_scrolls_sideways_on_a_phone_or_shows_the_top_bar_is_caught(
     article = '<article class="bd-article">'
     page.write_text(
         page.read_text(encoding="utf-8").replace(
-            article, article + '<p style="width: 700px">far too wide for a phone</p>', 1
+            article,
+            article
+            + '<p style="width: 700px">far too wide for a phone</p>'
+            + '<pre style="white-space: pre !important">'
+            + "a line of code far wider than the column " * 5
+            + "</pre>",
+            1,
         ),
         encoding="utf-8",
     )
@@ -126,3 +132,18 @@ def test_a_page_that_scrolls_sideways_on_a_phone_or_shows_the_top_bar_is_caught(
         "scrolls sideways at 390 px" in p and "far too wide" in p for p in problems
     ), problems
     assert any("the theme's top bar is shown" in p for p in problems), problems
+    assert any(
+        "wider than the column: a line of code far wider" in p for p in problems
+    ), problems
+
+
+def test_search_scripts_do_not_block_the_first_paint(site):
+    """_ext/site_fixes.py defers the search scripts the theme puts in every page's
+    head; the search page keeps its own (and the browser test searches there)."""
+    html = (site / "book" / "02_dense_embeddings.html").read_text(encoding="utf-8")
+    for script in (
+        "_static/searchtools.js",
+        "_static/language_data.js",
+        "searchindex.js",
+    ):
+        assert f'<script defer src="../{script}"></script>' in html, script
