@@ -147,3 +147,12 @@ def test_search_scripts_do_not_block_the_first_paint(site):
         "searchindex.js",
     ):
         assert f'<script defer src="../{script}"></script>' in html, script
+
+
+def test_references_carry_no_deprecated_aria_roles(site):
+    """_ext/site_fixes.py drops docutils' citation roles (Lighthouse: accessibility)."""
+    html = (site / "book" / "references.html").read_text(encoding="utf-8")
+    assert (
+        "doc-biblioentry" not in html
+        and 'role="list" class="citation-list"' not in html
+    )
