@@ -26,7 +26,7 @@ pdf:  ## the whole book as one PDF, printed from the built site by Debian's chro
 	$(BIN)/python scripts/build_pdf.py
 
 test: venv  ## the whole suite: unit tests, notebooks, exercises, site build
-	$(BIN)/python -m pytest $(TEST_FLAGS) tests book solutions
+	$(BIN)/python -m pytest $(TEST_FLAGS) --durations=15 tests book solutions
 
 test-fast: venv  ## the suite without the slow parts: no site build, no grader runs, no book notebooks
 	$(BIN)/python -m pytest $(TEST_FLAGS) -m "not slow" tests solutions
