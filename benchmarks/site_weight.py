@@ -13,31 +13,18 @@ performance, accessibility, best-practices and SEO scores. Not part of make test
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [f"{toc['root']}.html"] + [f"{e['file']}.html" for e in toc["chapters"]]
+sys.path.insert(0, str(ROOT / "scripts"))
+# the same local server, Chromium and list of pages as the PDF build
+from build_pdf import CHROMIUM, pages, serve
 
 
 def weigh(base: str, paths: list[str]) -> dict[str, dict]:
@@ -98,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.html / "book" / "intro.html").exists():
         raise SystemExit(f"No built site in {args.html}: run make book first.")
-    handler = functools.partial(_Quiet, directory=str(args.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(args.html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         weights = weigh(base, pages())

@@ -52,6 +52,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``folder`` on 127.0.0.1 (a free port) from a background thread."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def build(html: Path = HTML, only: list[str] | None = None) -> Path:
     from playwright.sync_api import sync_playwright
 
@@ -63,9 +71,7 @@ def build(html: Path = HTML, only: list[str] | None = None) -> Path:
         raise SystemExit(
             "Chromium not found: install Debian's 'chromium' package to build the PDF."
         )
-    handler = functools.partial(_Quiet, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     writer, problems = PdfWriter(), []
     try:
