@@ -76,7 +76,6 @@ def exercise_from_solution(
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)  # timings of the solution's last run
-    exercise.metadata.pop("embcourse", None)  # a chapter's recorded run time
     return exercise
 
 

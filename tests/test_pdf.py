@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 
 import nbformat
 import pytest
@@ -14,6 +15,9 @@ from pypdf import PdfReader
 from site_checker import chromium_available
 
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_pdf
 
 pytestmark = [
     pytest.mark.slow,  # builds the site and prints it; left out by make test-fast
@@ -104,11 +108,6 @@ def test_no_line_of_code_is_cut_off(pdf):
 
 
 def test_a_block_wider_than_the_page_stops_the_build(built_site, tmp_path):
-    import sys
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import build_pdf
-
     html = tmp_path / "html"
     shutil.copytree(ROOT / "_build" / "html", html)
     page = html / "book" / "01_one_hot.html"
