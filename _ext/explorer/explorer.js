@@ -76,7 +76,14 @@
       return i;
     }
 
+    // At least one answer, at most every other word; anything else asks for ten.
+    function howMany(k) {
+      const whole = Math.floor(Number(k));
+      return Number.isFinite(whole) ? Math.max(1, Math.min(n - 1, whole)) : 10;
+    }
+
     function neighbours(word, k) {
+      k = howMany(k);
       const i = lookup(word);
       const scores = cosines(vector(i));
       return topK((j) => scores[j], n, k, new Set([i])).map(([s, j]) => [words[j], s]);
@@ -84,6 +91,7 @@
 
     // a is to b as c is to ?  The three inputs are never answered.
     function analogy(a, b, c, k, method) {
+      k = howMany(k);
       const [ia, ib, ic] = [lookup(a), lookup(b), lookup(c)];
       const skip = new Set([ia, ib, ic]);
       if (method === "3CosMul") {
@@ -171,18 +179,30 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // What a reader types, as the explorer's words are written: compatibility forms
+  // folded (full-width letters), accents and zero-width characters dropped, lower case.
   function clean(text) {
-    return text.trim().toLowerCase();
+    return text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f\u200b-\u200d\u2060\ufeff]/g, "")
+      .trim()
+      .toLowerCase();
+  }
+
+  // A typed word as it is echoed in a message: never longer than 40 characters.
+  function quoted(word) {
+    return `“${word.length > 40 ? word.slice(0, 40) + "…" : word}”`;
   }
 
   function explain(error, explorer) {
     if (!(error instanceof UnknownWord)) return String(error);
     const word = error.word;
     if (!word) return "Type a word first.";
-    if (/\s/.test(word)) return `Type one word at a time (got “${word}”).`;
+    if (/\s/.test(word)) return `Type one word at a time (got ${quoted(word)}).`;
     const near = explorer.suggestions(word);
     return (
-      `“${word}” is not among the explorer's ${explorer.size.toLocaleString("en")} ` +
+      `${quoted(word)} is not among the explorer's ` +
+      `${explorer.size.toLocaleString("en")} ` +
       "words: GloVe's most frequent words made only of the letters a–z. Check the " +
       "spelling or try a more frequent word" +
       (near.length ? ` (known words beginning alike: ${near.join(", ")})` : "") +
@@ -293,7 +313,9 @@
       }
       return x > width / 2 ? options[1] : options[0];
     }
-    for (const p of result.points) {
+    // Left to right, so the Tab key walks the map in reading order.
+    const ordered = [...result.points].sort((p, q) => p.x - q.x || q.y - p.y);
+    for (const p of ordered) {
       const g = document.createElementNS(ns, "g");
       g.setAttribute("class", "explorer-point");
       g.setAttribute("tabindex", "0");
@@ -328,11 +350,13 @@
   function start() {
     const status = $("explorer-status");
     if (!status) return; // not the explorer's page
+    status.hidden = false; // hidden without JavaScript, like the forms
     const data = window.EMBEDDING_EXPLORER_DATA;
     if (!data) {
       status.textContent =
-        "The explorer's vectors did not load (_static/explorer/glove-50k.js). " +
-        "Rebuild the site with make book, which writes them.";
+        "The explorer's vectors (_static/explorer/glove-50k.js) did not load. " +
+        "Reload the page. In a downloaded copy of the site, keep its _static " +
+        "folder beside book/; building the site yourself, make book writes them.";
       status.classList.add("explorer-error");
       return;
     }
@@ -341,23 +365,25 @@
     window.embeddingExplorer = explorer;
     const loadMs = performance.now() - t0;
     status.textContent =
-      `Ready: ${explorer.size.toLocaleString("en")} words, ${explorer.dims} ` +
-      `dimensions (${data.source}), decoded in ${loadMs.toFixed(0)} ms.`;
+      `Ready: ${explorer.size.toLocaleString("en")} words of ${explorer.dims} ` +
+      `dimensions from ${data.source}, decoded in ${loadMs.toFixed(0)} ms.`;
 
     const neighboursResult = $("neighbours-result");
     function askNeighbours(word) {
       $("neighbours-word").value = word;
-      const k = Math.min(100, Math.max(1, Number($("neighbours-count").value) || 10));
+      const k = Math.min(100, Math.max(1, Math.floor($("neighbours-count").value) || 10));
       try {
         const t = performance.now();
         const rows = explorer.neighbours(clean(word), k);
         const ms = performance.now() - t;
         showResults(
           neighboursResult,
-          `The ${k} nearest neighbours of “${clean(word)}” by cosine`,
+          (k === 1
+            ? "The nearest neighbour"
+            : `The ${k} nearest neighbours`) + ` of “${clean(word)}”, by cosine`,
           rows,
           ms,
-          askNeighbours
+          fromElsewhere
         );
       } catch (error) {
         showError(neighboursResult, explain(error, explorer));
@@ -387,7 +413,11 @@
         const ms = performance.now() - t;
         showResults(
           analogyResult,
-          `${a} is to ${b} as ${c} is to … (${method}; ${a}, ${b} and ${c} excluded)`,
+          `${a} is to ${b} as ${c} is to … (${method}; ${a}, ${b} and ${c} ` +
+            "left out; " +
+            (method === "3CosMul"
+              ? "the score is a ratio of similarities, not a cosine)"
+              : "the score is a cosine)"),
           rows,
           ms,
           fromElsewhere
@@ -405,6 +435,7 @@
       const note = $("map-note");
       const result = explorer.map(list);
       if (result.points.length < 3) {
+        $("map-picture").replaceChildren();
         showError(
           note,
           "Give at least three known words, separated by spaces or commas" +
@@ -417,17 +448,26 @@
       note.replaceChildren();
       const p = document.createElement("p");
       p.textContent =
-        `${result.points.length} words. Hover over a point for its word; click it, or ` +
-        "press Enter on it, for its neighbours." +
+        `${result.points.length} words. Click or tap a point (or Tab to it and press ` +
+        "Enter) for its neighbours." +
         (result.unknown.length
           ? ` Left out, not among the explorer's words: ${result.unknown.join(", ")}.`
           : "");
       note.append(p);
     });
 
+    // Shown now that they work (hidden without JavaScript); shown before the first
+    // map is drawn, which takes the width it is given.
+    for (const element of document.querySelectorAll(".explorer[hidden]")) {
+      element.hidden = false;
+    }
     for (const form of ["neighbours-form", "analogy-form", "map-form"]) {
       $(form).querySelector("button[type=submit]").disabled = false;
       $(form).requestSubmit();
+    }
+    // Announced from now on: the answers to the reader's own questions.
+    for (const id of ["neighbours-result", "analogy-result", "map-note"]) {
+      $(id).setAttribute("aria-live", "polite");
     }
     status.dataset.ready = "true";
   }
