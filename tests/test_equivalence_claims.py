@@ -65,7 +65,11 @@ EXACT = [
     ("05", "equivalent to multiplying one-hot vectors by its weight", "equal:", "True"),
     ("06", "The two give the same update", "equal:", "True"),
     ("06", "The four trained here share one vocabulary", "same vocabulary:", "True"),
-]
+    ("07", "the n-grams' rows, written by hand, is gensim's vector",
+     "the same vector as gensim's:", "True"),
+    ("07", "byte-level BPE encodes any text and decodes it exactly",
+     "decoded exactly:", "True"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -79,6 +83,28 @@ def test_exact_agreement_is_printed(chapter, claim, label, expected):
         f"chapter {where} no longer says {claim!r}: update this test"
     )
     assert line_after(printed(chapter), label).strip() == expected
+
+
+@pytest.mark.parametrize(
+    "claim, label",
+    [
+        ("learned the same merges as the `tokenizers` library",
+         "the same merge at the same place:"),
+        ("and cut held-out words the same way", "same tokens for"),
+    ],
+)  # fmt: skip
+def test_chapter_7_agrees_with_tokenizers_on_every_merge_and_word(claim, label):
+    """ "The same" means all of them: the printed count is "N of N"."""
+    assert claim in prose("07")
+    agreed, _, out_of = line_after(printed("07"), label).split()[:3]
+    assert agreed == out_of, (agreed, out_of)
+
+
+def test_chapter_7_round_trip_is_exact():
+    assert "a round trip gives back exactly the text" in prose("07")
+    assert line_after(
+        printed("07"), "round trip exact for every held-out sentence:"
+    ).startswith(" True")
 
 
 def test_torch_neighbours_match_gensim_in_chapter_5():

@@ -365,6 +365,68 @@ def nonzero_triples(rng):
     return [counts], {}, _some_arrays(rng, 1)
 
 
+def _letters(rng, alphabet, low, high):
+    return [
+        str(c) for c in rng.choice(list(alphabet), size=int(rng.integers(low, high)))
+    ]
+
+
+def _with_longer_symbols(rng, symbols):
+    """Join some neighbours, as earlier merges would have."""
+    symbols = list(symbols)
+    for _ in range(int(rng.integers(0, 3))):
+        if len(symbols) > 1:
+            i = int(rng.integers(0, len(symbols) - 1))
+            symbols[i : i + 2] = [symbols[i] + symbols[i + 1]]
+    return symbols
+
+
+def most_frequent_pair(rng):
+    words = [
+        [
+            _with_longer_symbols(rng, _letters(rng, "abcd", 0, 7)),
+            int(rng.integers(1, 6)),
+        ]
+        for _ in range(int(rng.integers(1, 6)))
+    ]
+    if not any(len(symbols) > 1 for symbols, _ in words):
+        return None  # the task promises at least one pair
+    return [words], {}
+
+
+def merge_pair(rng):
+    symbols = _with_longer_symbols(rng, _letters(rng, "ab", 0, 9))
+    if symbols and rng.random() < 0.8:
+        i = int(rng.integers(0, len(symbols)))
+        pair = [symbols[i], symbols[i + 1] if i + 1 < len(symbols) else symbols[0]]
+    else:
+        pair = _letters(rng, "ab", 2, 3)
+    return [symbols, pair], {}
+
+
+def bpe_encode(rng):
+    word = "".join(_letters(rng, "abc", 0, 9))
+    tokens, merges = ["a", "b", "c"], []
+    for _ in range(int(rng.integers(0, 6))):
+        # mostly symbols made by earlier merges, sometimes one no merge has made yet
+        pool = tokens if rng.random() < 0.7 else ["a", "b", "c", "ab", "bc", "ca"]
+        pair = [str(rng.choice(pool)), str(rng.choice(pool))]
+        merges.append(pair)
+        tokens.append(pair[0] + pair[1])
+    if merges and rng.random() < 0.4:  # a merge that needs a symbol made only later
+        later = int(rng.integers(0, len(merges)))
+        made, other = "".join(merges[later]), str(rng.choice(["a", "b", "c"]))
+        pair = [other, made] if rng.random() < 0.5 else [made, other]
+        merges.insert(int(rng.integers(0, later + 1)), pair)
+    return [word, merges], {}
+
+
+def char_ngrams(rng):
+    word = "".join(_letters(rng, "abcde", 0, 8))
+    min_n = int(rng.integers(1, 5))
+    return [word, min_n, min_n + int(rng.integers(0, 4))], {}
+
+
 GENERATORS: dict[str, Callable] = {
     "01.build_vocabulary": build_vocabulary,
     "01.one_hot_encode": one_hot_encode,
@@ -391,6 +453,10 @@ GENERATORS: dict[str, Callable] = {
     "06.glove_gradients": glove_gradients,
     "06.nonzero_triples": nonzero_triples,
     "06.adagrad_step": adagrad_step,
+    "07.most_frequent_pair": most_frequent_pair,
+    "07.merge_pair": merge_pair,
+    "07.bpe_encode": bpe_encode,
+    "07.char_ngrams": char_ngrams,
 }
 
 
