@@ -19,8 +19,8 @@ register(
 register(
     "07.merge_pair",
     compare_exact,
-    "Walk the list once, left to right, building a new list: where the pair starts, "
-    "add the joined symbol and step past both; elsewhere add the symbol and step one.",
+    "Build a new list while reading the old one once, left to right: where the pair "
+    "begins, its two symbols become one, and both are used up.",
     "Compare whole symbols (list items), never the joined text, which can match across "
     "a boundary; after a merge, the right-hand symbol is used up, so overlapping "
     "occurrences are not merged twice.",

@@ -78,6 +78,34 @@ def pair_least_frequent(words):  # min where max was meant
     return min(pair for pair, total in totals.items() if total == low)
 
 
+def pair_keyed_by_joined_string(words):  # counts what a merge makes, not the pair
+    totals, first = Counter(), {}
+    for symbols, count in words:
+        for pair in pairwise(symbols):
+            totals[pair[0] + pair[1]] += count
+            first.setdefault(pair[0] + pair[1], tuple(pair))
+    top = max(totals.values())
+    return first[min(made for made, total in totals.items() if total == top)]
+
+
+def pair_ties_by_joined_string(words):
+    totals = _totals(words)
+    top = max(totals.values())
+    return min((p for p, t in totals.items() if t == top), key=lambda p: p[0] + p[1])
+
+
+def pair_ties_by_left_only(words):
+    totals = _totals(words)
+    top = max(totals.values())
+    return min((p for p, t in totals.items() if t == top), key=lambda p: p[0])
+
+
+def pair_ties_right_first(words):
+    totals = _totals(words)
+    top = max(totals.values())
+    return min((p for p, t in totals.items() if t == top), key=lambda p: (p[1], p[0]))
+
+
 def pair_sorted_items(words):
     totals = _totals(words)
     if not totals:
@@ -108,6 +136,10 @@ MUTANTS["07.most_frequent_pair"] = Mutants(
         "the pair joined into a string": pair_joined_string,
         "the count returned too": pair_with_its_count,
         "the least frequent pair": pair_least_frequent,
+        "counted by the string a merge makes": pair_keyed_by_joined_string,
+        "ties by the joined string": pair_ties_by_joined_string,
+        "ties by the left symbol only": pair_ties_by_left_only,
+        "ties by the right symbol first": pair_ties_right_first,
     },
     right={
         "reference": pair_reference,
@@ -201,6 +233,34 @@ def merge_either_order(symbols, pair):  # (a, b) also merges "b a"
     return merged
 
 
+def merge_compares_joined_text(symbols, pair):  # "a"+"bc" == "ab"+"c"
+    merged, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and symbols[i] + symbols[i + 1] == pair[0] + pair[1]:
+            merged.append(symbols[i] + symbols[i + 1])
+            i += 2
+        else:
+            merged.append(symbols[i])
+            i += 1
+    return merged
+
+
+def merge_prefix_match(symbols, pair):  # the right symbol need only start like it
+    merged, i = [], 0
+    while i < len(symbols):
+        if (
+            i + 1 < len(symbols)
+            and symbols[i] == pair[0]
+            and symbols[i + 1].startswith(pair[1])
+        ):
+            merged.append(symbols[i] + symbols[i + 1])
+            i += 2
+        else:
+            merged.append(symbols[i])
+            i += 1
+    return merged
+
+
 def merge_sennrich_regex(symbols, pair):  # the paper's own code, on spaced symbols
     bigram = re.escape(" ".join(pair))
     pattern = re.compile(r"(?<!\S)" + bigram + r"(?!\S)")
@@ -230,6 +290,8 @@ MUTANTS["07.merge_pair"] = Mutants(
         "the last symbol dropped": merge_drops_last,
         "the argument changed in place": merge_in_place,
         "the reversed pair merged too": merge_either_order,
+        "joined text compared": merge_compares_joined_text,
+        "the right symbol matched by its start": merge_prefix_match,
     },
     right={
         "reference": merge_reference,
@@ -318,6 +380,20 @@ def encode_each_merge_from_scratch(word, merges):  # only the last merge survive
     return symbols
 
 
+def encode_compares_joined_text(word, merges):
+    symbols = list(word)
+    for pair in merges:
+        symbols = merge_compares_joined_text(symbols, pair)
+    return symbols
+
+
+def encode_right_to_left(word, merges):
+    symbols = list(word)
+    for pair in merges:
+        symbols = merge_right_to_left(symbols, pair)
+    return symbols
+
+
 def encode_reduce(word, merges):
     from functools import reduce
 
@@ -346,6 +422,8 @@ MUTANTS["07.bpe_encode"] = Mutants(
         ),
         "the word as one symbol to start": encode_whole_word_start,
         "each merge applied to the characters afresh": encode_each_merge_from_scratch,
+        "joined text compared": encode_compares_joined_text,
+        "each merge read right to left": encode_right_to_left,
     },
     right={
         "reference": encode_reference,
