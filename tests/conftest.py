@@ -39,6 +39,21 @@ def chapter_notebook(chapter: str) -> Path:
     return next((ROOT / "book").glob(f"{chapter}_*.ipynb"))
 
 
+def needs_chromium(what: str = "the browser test"):
+    """Skip where Debian's Chromium is missing, except in CI, which must run it."""
+    import os
+
+    from site_checker import chromium_available
+
+    return pytest.mark.skipif(
+        not chromium_available() and not os.environ.get("CI"),
+        reason=(
+            f"Chromium not found: install Debian's 'chromium' package (.ci/run does) "
+            f"to run {what}"
+        ),
+    )
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

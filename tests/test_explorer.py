@@ -9,7 +9,6 @@ measured is the int8 rounding and the page's own ranking.
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 from site_checker import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
-from conftest import ROOT
+from conftest import ROOT, needs_chromium
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import explorer_data
@@ -60,13 +59,7 @@ def test_the_vectors_are_generated_not_committed():
 
 BROWSER_MARKS = [
     pytest.mark.slow,  # builds the site; left out by make test-fast
-    pytest.mark.skipif(
-        not chromium_available() and not os.environ.get("CI"),
-        reason=(
-            "Chromium not found: install Debian's 'chromium' package (.ci/run does) "
-            "to run the browser test"
-        ),
-    ),
+    needs_chromium(),
 ]
 
 

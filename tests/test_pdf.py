@@ -3,7 +3,6 @@ and no line of code cut off at the edge of the page."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
@@ -12,19 +11,15 @@ import nbformat
 import pytest
 import yaml
 from pypdf import PdfReader
-from site_checker import chromium_available
 
-from conftest import ROOT
+from conftest import ROOT, needs_chromium
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_pdf
 
 pytestmark = [
     pytest.mark.slow,  # builds the site and prints it; left out by make test-fast
-    pytest.mark.skipif(
-        not chromium_available() and not os.environ.get("CI"),
-        reason="Chromium not found: install Debian's 'chromium' package (the PDF)",
-    ),
+    needs_chromium("the PDF test"),
 ]
 
 PDF = ROOT / "_build" / "html" / "token-embeddings.pdf"

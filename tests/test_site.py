@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -11,17 +10,11 @@ import pytest
 import yaml
 from site_checker import check_site, chromium_available
 
-from conftest import ROOT
+from conftest import ROOT, needs_chromium
 
 pytestmark = [
     pytest.mark.slow,  # builds the site; left out by make test-fast
-    pytest.mark.skipif(
-        not chromium_available() and not os.environ.get("CI"),
-        reason=(
-            "Chromium not found: install Debian's 'chromium' package (.ci/run does) "
-            "to run the browser test"
-        ),
-    ),
+    needs_chromium(),
 ]
 
 HTML = ROOT / "_build" / "html"
