@@ -324,7 +324,8 @@ import embcourse.cases.ch03
 import embcourse.cases.ch04
 import embcourse.cases.ch05
 import embcourse.cases.ch06
-import embcourse.cases.ch07  # noqa: F401
+import embcourse.cases.ch07
+import embcourse.cases.ch08  # noqa: F401
 
 # --- cases ----------------------------------------------------------------------------
 

@@ -69,6 +69,10 @@ EXACT = [
      "the same vector as gensim's:", "True"),
     ("07", "byte-level BPE encodes any text and decodes it exactly",
      "decoded exactly:", "True"),
+    ("08", "The bag of rows cannot tell the two orders apart",
+     "bag of rows, same for every test context:", "True"),
+    ("08", "the same at every place", "same similarity at offset 5 everywhere:",
+     "True"),
 ]  # fmt: skip
 
 
@@ -106,6 +110,14 @@ def test_chapter_7_round_trip_is_exact():
     line = line_after(printed("07"), "round trip exact for")
     agreed, _, out_of = line.split()[:3]
     assert agreed == out_of, line
+
+
+def test_chapter_8_rope_scores_depend_only_on_the_offset():
+    """Every offset printed, each the same at all starting places, and not all equal."""
+    assert "are the same wherever the pair of positions stands" in prose("08")
+    lines = [line for line in printed("08").splitlines() if line.startswith("offset")]
+    assert len(lines) >= 3 and all(line.endswith("places: True") for line in lines)
+    assert len({line.split("score ")[1].split()[0] for line in lines}) == len(lines)
 
 
 def test_torch_neighbours_match_gensim_in_chapter_5():

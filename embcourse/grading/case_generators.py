@@ -427,6 +427,32 @@ def char_ngrams(rng):
     return [word, min_n, min_n + int(rng.integers(0, 4))], {}
 
 
+def perplexity(rng):
+    size = int(rng.integers(1, 8))
+    probabilities = rng.choice([0.01, 0.1, 0.25, 0.5, 0.9, 1.0], size=size)
+    return [probabilities.tolist()], {}, _some_arrays(rng, 1)
+
+
+def bigram_probabilities(rng):
+    vocab_size = int(rng.integers(1, 5))
+    ids = rng.integers(0, vocab_size, size=int(rng.integers(1, 9))).tolist()
+    return [ids, vocab_size, float(rng.choice([0.01, 0.5, 1.0, 2.0]))], {}
+
+
+def sinusoidal_positions(rng):
+    args = [int(rng.integers(1, 6)), 2 * int(rng.integers(1, 4))]
+    if rng.random() < 0.3:
+        return args, {"base": int(rng.choice([10, 100, 10000]))}
+    return args, {}
+
+
+def rope_rotate(rng):
+    vector = rng.normal(size=2 * int(rng.integers(1, 4))).round(2).tolist()
+    args = [vector, int(rng.integers(0, 20))]
+    kwargs = {"base": int(rng.choice([10, 100]))} if rng.random() < 0.3 else {}
+    return args, kwargs, _some_arrays(rng, 1)
+
+
 GENERATORS: dict[str, Callable] = {
     "01.build_vocabulary": build_vocabulary,
     "01.one_hot_encode": one_hot_encode,
@@ -457,6 +483,10 @@ GENERATORS: dict[str, Callable] = {
     "07.merge_pair": merge_pair,
     "07.bpe_encode": bpe_encode,
     "07.char_ngrams": char_ngrams,
+    "08.perplexity": perplexity,
+    "08.bigram_probabilities": bigram_probabilities,
+    "08.sinusoidal_positions": sinusoidal_positions,
+    "08.rope_rotate": rope_rotate,
 }
 
 
