@@ -429,7 +429,7 @@ def char_ngrams(rng):
 
 def perplexity(rng):
     size = int(rng.integers(1, 8))
-    probabilities = rng.choice([0.01, 0.1, 0.25, 0.5, 0.9, 1.0], size=size)
+    probabilities = rng.choice([1e-4, 0.01, 0.1, 0.25, 0.5, 0.9, 1.0], size=size)
     return [probabilities.tolist()], {}, _some_arrays(rng, 1)
 
 

@@ -52,6 +52,16 @@ def perplexity_median(probabilities):
     return math.exp(-statistics.median(math.log(p) for p in probabilities))
 
 
+def perplexity_floored(probabilities):  # small probabilities clipped to 0.001
+    p = np.clip(np.asarray(probabilities, dtype=float), 1e-3, 1)
+    return float(np.exp(-np.log(p).mean()))
+
+
+def perplexity_sure_tokens_dropped(probabilities):  # p = 1 left out of the average
+    kept = [p for p in probabilities if p < 1] or [1.0]
+    return math.exp(-sum(math.log(p) for p in kept) / len(kept))
+
+
 def perplexity_base_two(probabilities):
     return 2 ** -statistics.fmean(math.log2(p) for p in probabilities)
 
@@ -78,6 +88,8 @@ MUTANTS["08.perplexity"] = Mutants(
         "log base 2 with exp": perplexity_log2_with_exp,
         "divided by N - 1": perplexity_minus_one,
         "the median": perplexity_median,
+        "small probabilities floored": perplexity_floored,
+        "sure tokens left out": perplexity_sure_tokens_dropped,
     },
     right={
         "reference": perplexity_reference,
