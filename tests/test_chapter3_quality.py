@@ -1,11 +1,13 @@
 """Chapter 3's quality bar, read from the stored (nbval-verified) outputs.
 
-Its speed is not tested here: speed goals live in benchmarks/ as ratios measured side by
-side (benchmarks/train_throughput.py), since a timed test fails on a slower machine.
+Nothing is timed here: speed goals live in benchmarks/ as ratios measured side by side
+(benchmarks/train_throughput.py), since a timed test fails on a slower machine. Section
+3.10 prints the ratios the benchmark stored, and a test holds its prose to them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from conftest import chapter_notebook, printed_outputs
@@ -18,7 +20,7 @@ def _printed() -> str:
 def score_table() -> dict:
     """Chapter 3's score table: model -> (WordSim353, SimLex-999, analogy %)."""
     rows = re.findall(
-        r"^(\S+ \((?:ours|gensim)\))\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)%$",
+        r"^(\S+ \((?:ours|fast|gensim)\))\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)%$",
         _printed(),
         flags=re.MULTILINE,
     )
@@ -31,17 +33,21 @@ def score_table() -> dict:
 def test_from_scratch_models_match_gensim_on_wordsim353():
     scores = score_table()
     assert set(scores) == {
-        "Skip-Gram (ours)",
-        "CBOW (ours)",
-        "Skip-Gram (gensim)",
-        "CBOW (gensim)",
+        f"{model} ({who})"
+        for model in ["Skip-Gram", "CBOW"]
+        for who in ["ours", "fast", "gensim"]
     }
     for model in ["Skip-Gram", "CBOW"]:
-        ours, gensim = scores[f"{model} (ours)"][0], scores[f"{model} (gensim)"][0]
-        assert ours >= gensim - 0.02, f"{model}: ours {ours} against gensim {gensim}"
-        assert ours > 0.3, (
-            f"{model}: WordSim353 {ours} is no better than chance-level vectors"
-        )
+        for who in ["ours", "fast"]:  # the plain trainer and section 3.10's fast one
+            ours, gensim = scores[f"{model} ({who})"][0], scores[f"{model} (gensim)"][0]
+            assert ours >= gensim - 0.02, f"{model} ({who}): {ours}, gensim {gensim}"
+            if who == "fast":  # the summary: no lower than the plain models'
+                plain = scores[f"{model} (ours)"][0]
+                assert ours >= plain, f"{model}: fast {ours}, plain {plain}"
+            assert ours > 0.3, (
+                f"{model} ({who}): WordSim353 {ours} is no better than chance-level "
+                "vectors"
+            )
 
 
 def test_queen_is_a_top_ten_neighbour_of_king():
@@ -52,3 +58,40 @@ def test_queen_is_a_top_ten_neighbour_of_king():
         line for line in lines if ", " in line and not any(c.isdigit() for c in line)
     )
     assert "queen" in neighbour_line.split(None, 2)[2].split(", ")
+
+
+def benchmark_table() -> dict:
+    """Section 3.10's speed table, as printed from benchmarks/results/: (model,
+    threads) -> (words per CPU-second, ratio to gensim, WordSim353); wall seconds
+    skipped."""
+    rows = re.findall(
+        r"^(\S+ \((?:ours|fast|gensim)\))\s+(\d)\s+[\d.]+\s+([\d,]+)\s+([\d.]+)x"
+        r"\s+([\d.]+)$",
+        _printed(),
+        flags=re.MULTILINE,
+    )
+    return {
+        (name, int(threads)): (int(speed.replace(",", "")), float(ratio), float(ws))
+        for name, threads, speed, ratio, ws in rows
+    }
+
+
+def test_fast_models_beat_gensim_per_cpu_second_as_the_summary_says():
+    """One-sided, as the prose claims it: more words per CPU-second than gensim, at one
+    thread and at two, in the benchmark's table; and WordSim353 within the issue's
+    bound there too (the runs at two threads are Hogwild, not the chapter's own)."""
+    table = benchmark_table()
+    assert len(table) == 12, sorted(table)
+    cells = json.loads(chapter_notebook("03").read_text(encoding="utf-8"))["cells"]
+    prose = " ".join(
+        " ".join("".join(cell["source"]).split())
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+    )
+    assert "more words per CPU-second than gensim, at one thread and at two" in prose
+    for model in ["Skip-Gram", "CBOW"]:
+        for threads in [1, 2]:
+            speed, ratio, wordsim = table[(f"{model} (fast)", threads)]
+            gensim_speed, _, gensim_wordsim = table[(f"{model} (gensim)", threads)]
+            assert ratio > 1 and speed > gensim_speed, (model, threads, ratio)
+            assert wordsim >= gensim_wordsim - 0.02, (model, threads, wordsim)

@@ -1,0 +1,156 @@
+"""Chapter 3's fast trainer (section 3.10), tested on its own: window batches hold
+exactly each token's window, a fast step is the plain step on the same pairs for any
+group size, shared negatives are never a centre of their group, a worker's error
+reaches the caller, and one worker repeats itself exactly.
+
+Its speed is measured in benchmarks/train_throughput.py, side by side with gensim; its
+quality on the real corpus is read from the chapter's stored table
+(tests/test_chapter3_quality.py)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import chapter_notebook
+
+
+@pytest.fixture(scope="module")
+def code() -> dict:
+    """The names defined by chapter 3's cells tagged training-code."""
+    namespace: dict = {}
+    path = chapter_notebook("03")
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if "training-code" in cell.get("metadata", {}).get("tags", []):
+            exec(compile("".join(cell["source"]), str(path), "exec"), namespace)
+    return namespace
+
+
+def test_window_batches_hold_each_tokens_window_and_nothing_else(code):
+    rng = np.random.default_rng(1)
+    lengths = [1, 2, 7, 3, 12, 1, 5]  # sentences, some too short for any context
+    n, pad, window, group = sum(lengths), 1000, 3, 4
+    ids = np.arange(n)  # every token its own id, so a row tells its position
+    sentence_of = np.repeat(np.arange(len(lengths)), lengths)
+    batches = code["window_batches"](ids, sentence_of, window, rng, pad, 8, group)
+    seen = []
+    for contexts, centres in batches:
+        assert len(centres) % group == 0 and len(centres) <= 8
+        r = contexts.shape[1] // 2
+        assert contexts.shape[1] == 2 * r and 1 <= r <= window
+        for row, centre in zip(contexts.tolist(), centres.tolist(), strict=True):
+            if all(word == pad for word in row):
+                continue  # a row filling the last group: it learns nothing
+            expected = [
+                p if 0 <= p < n and sentence_of[p] == sentence_of[centre] else pad
+                for p in [
+                    *range(centre - r, centre),
+                    *range(centre + 1, centre + r + 1),
+                ]
+            ]
+            assert row == expected
+            seen.append(centre)
+    with_context = [
+        t for t in range(n) if lengths[sentence_of[t]] > 1
+    ]  # one-word sentences have no context
+    assert sorted(seen) == with_context
+
+
+@pytest.mark.parametrize("kind", ["WindowSkipGram", "CBOW"])
+@pytest.mark.parametrize("group", [1, 3])
+def test_a_fast_step_is_the_plain_step_on_the_same_pairs(code, kind, group):
+    torch.manual_seed(group)
+    vocab, dim, r, k, groups = 40, 6, 2, 4, 3
+    fast = code[kind](vocab, dim)
+    torch.nn.init.normal_(fast.output_vectors.weight)
+    pad = fast.pad
+    contexts = torch.randint(0, vocab, (group * groups, 2 * r))
+    contexts[torch.rand(contexts.shape) < 0.3] = pad
+    contexts[:, 0] = torch.randint(0, vocab, (len(contexts),))  # one word at least
+    targets = torch.randint(0, vocab, (groups, group + k))
+    plain = code["SkipGram" if kind == "WindowSkipGram" else "CBOW"](vocab, dim)
+    with torch.no_grad():
+        for mine, theirs in zip(plain.parameters(), fast.parameters(), strict=True):
+            mine.copy_(theirs[: len(mine)])
+    code["fast_step"](fast, contexts, targets, lr=0.2)
+    own = targets[:, :group].reshape(-1, 1)
+    negatives = targets[:, group:].repeat_interleave(group, 0)
+    per_centre = torch.cat([own, negatives], 1)  # (centres, 1 + k)
+    if kind == "CBOW":
+        code["sgd_step"](plain, contexts, per_centre, lr=0.2)
+    else:
+        used = contexts != pad
+        rows = used.nonzero()[:, 0]
+        code["sgd_step"](plain, contexts[used], per_centre[rows], lr=0.2)
+    for mine, theirs in zip(plain.parameters(), fast.parameters(), strict=True):
+        torch.testing.assert_close(theirs[: len(mine)], mine, atol=1e-6, rtol=1e-5)
+    assert not fast.input_vectors.weight[pad].any(), "the padding row learned"
+
+
+def test_shared_negatives_are_never_a_centre_of_their_group(code):
+    counts = np.array([50.0, 30, 10, 5, 5])
+    sampler = code["NoiseSampler"](counts, table_size=1000)
+    groups = torch.tensor([[0, 1], [0, 2], [1, 0]] * 200)
+    negatives = code["shared_negatives"](
+        sampler, groups, 5, torch.Generator().manual_seed(0)
+    )
+    assert negatives.shape == (600, 5)
+    assert not (negatives[:, :, None] == groups[:, None, :]).any()
+    for row, group in zip(negatives.tolist(), groups.tolist(), strict=True):
+        assert set(row) <= set(range(5)) - set(group)
+
+
+def _toy(code):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 30, 3000)
+    sentence_of = np.repeat(np.arange(300), 10)
+    counts = np.bincount(ids, minlength=30).astype(float)
+    return ids, sentence_of, code["keep_probabilities"](counts, 0.1), counts
+
+
+def test_one_worker_repeats_itself_exactly(code):
+    ids, sentence_of, keep, counts = _toy(code)
+    tables = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        model = code["WindowSkipGram"](30, 8)
+        code["train_fast"](
+            model,
+            ids,
+            sentence_of,
+            keep,
+            code["NoiseSampler"](counts),
+            epochs=2,
+            window=3,
+            negatives=3,
+            lr=0.05,
+            group=4,
+            batch_size=64,
+        )
+        tables.append(model.input_vectors.weight.detach().clone())
+    assert torch.equal(tables[0], tables[1])
+    assert not tables[0][30].any(), "the padding row learned"
+
+
+def test_an_error_in_a_worker_reaches_the_caller(code):
+    ids, sentence_of, keep, counts = _toy(code)
+    sampler = code["NoiseSampler"](counts)
+    sampler.table = sampler.table + 100  # noise words the tables do not have
+    with pytest.raises(IndexError):
+        code["train_fast"](
+            code["CBOW"](30, 8),
+            ids,
+            sentence_of,
+            keep,
+            sampler,
+            epochs=1,
+            window=3,
+            negatives=3,
+            lr=0.05,
+            group=4,
+            batch_size=64,
+            workers=2,
+        )
