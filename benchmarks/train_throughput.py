@@ -11,7 +11,9 @@ machines are noisy):
   on 2 worker threads of one torch thread each (Hogwild);
 - gensim's Word2Vec, Skip-Gram and CBOW, with workers=1 and workers=2;
 
-and prints wall and CPU seconds, raw words per CPU-second (corpus tokens times epochs,
+Every timed run starts from the same tokenised sentences: gensim's includes its
+build_vocab, ours chapter 3's vocabulary, ids and noise table (Setup.prepare). It
+prints wall and CPU seconds, raw words per CPU-second (corpus tokens times epochs,
 over the process's CPU seconds, so that a second thread is not free), the ratio to
 gensim's words per CPU-second at the same number of threads, and WordSim353 (Spearman,
 the same pairs for every model: they share one vocabulary); then where one epoch of
@@ -19,7 +21,7 @@ each fast model spends its CPU time (torch.profiler). The code is taken from the
 notebook's cells tagged "training-code", so it is the code the chapter shows.
 
 A full run (5 epochs) writes benchmarks/results/train_throughput.json, which chapter 3
-prints; `--profile` profiles one epoch of each fast model alone and writes
+prints; `--profile` profiles one epoch of each model, plain and fast, and writes
 benchmarks/results/train_profile.json, which chapter 3 prints too. `--groups` instead
 measures the fast models' speed for several group sizes
 (one epoch each, one thread): how the chapter's sizes were chosen, on speed alone.
@@ -49,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "book" / "03_cbow_skipgram.ipynb"
 RESULTS = ROOT / "benchmarks" / "results" / "train_throughput.json"
 PROFILE = ROOT / "benchmarks" / "results" / "train_profile.json"
+GROUP_SWEEP = ROOT / "benchmarks" / "results" / "train_groups.json"
 GROUPS = {"SkipGram": 4, "CBOW": 16}  # the chapter's group sizes
 
 
@@ -63,7 +66,7 @@ def notebook_code(notebook: Path = NOTEBOOK) -> dict:
 
 
 class Setup:
-    """The corpus, vocabulary and samplers, as chapter 3 builds them."""
+    """The corpus, and the vocabulary, ids and samplers chapter 3 builds from it."""
 
     def __init__(self, code: dict):
         from embcourse.data import load_corpus
@@ -71,6 +74,12 @@ class Setup:
         self.code = code
         self.corpus = list(load_corpus())
         self.raw_words = sum(len(sentence) for sentence in self.corpus)
+        self.prepare()
+
+    def prepare(self) -> None:
+        """From tokenised sentences to what training needs, as gensim's build_vocab
+        does (each timed run of ours does this again, since gensim's does)."""
+        code = self.code
         self.vocab, counts = code["build_vocabulary"](self.corpus, min_count=5)
         self.ids, self.sentence_of = code["encode_corpus"](
             self.corpus, {w: i for i, w in enumerate(self.vocab)}
@@ -100,25 +109,49 @@ class Setup:
         )
 
 
-def profile(setup: Setup, kind: str, top: int = 6) -> dict:
-    """Where one epoch of a fast model spends its CPU time, on one thread: the data
-    preparation in NumPy (timed alone), and the torch ops by their own time (from
-    torch.profiler, whose overhead inflates them; so shares of the ops' time)."""
+def profile(setup: Setup, kind: str, plain: bool = False, top: int = 6) -> dict:
+    """Where one epoch of a model (fast, or chapter 3's plain one) spends its CPU time,
+    on one thread: the data preparation in NumPy (timed alone), and the torch ops by
+    their own time (from torch.profiler, whose overhead inflates them; so shares of the
+    ops' time)."""
     from torch.profiler import ProfilerActivity, profile
 
     code = setup.code
     torch.set_num_threads(1)
+
+    def one_epoch():
+        if not plain:
+            setup.train_fast(setup.fast_model(kind), kind, epochs=1)
+            return
+        torch.manual_seed(0)
+        code["train"](
+            code[kind](len(setup.vocab), 100),
+            setup.ids,
+            setup.sentence_of,
+            setup.keep,
+            setup.sampler,
+            epochs=1,
+            window=5,
+            negatives=5,
+            lr=0.025 if kind == "SkipGram" else 0.05,
+        )
+
     started = time.process_time()
-    setup.train_fast(setup.fast_model(kind), kind, epochs=1)
+    one_epoch()
     epoch = time.process_time() - started
-    rng = np.random.default_rng(0)
+    rng, pad = np.random.default_rng(0), len(setup.vocab)
     started = time.process_time()
     kept = code["subsample"](setup.ids, setup.sentence_of, setup.keep, rng)
-    code["window_batches"](*kept, 5, rng, len(setup.vocab), 1024, GROUPS[kind])
+    if not plain:
+        code["window_batches"](*kept, 5, rng, pad, 1024, GROUPS[kind])
+    elif kind == "CBOW":
+        code["cbow_examples"](*kept, 5, rng, pad)
+    else:
+        code["skipgram_pairs"](*kept, 5, rng)
     preparation = time.process_time() - started
     started = time.process_time()
     with profile(activities=[ProfilerActivity.CPU]) as profiler:
-        setup.train_fast(setup.fast_model(kind), kind, epochs=1)
+        one_epoch()
     profiled = time.process_time() - started
     events = sorted(
         profiler.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True
@@ -142,13 +175,13 @@ def profile(setup: Setup, kind: str, top: int = 6) -> dict:
     }
 
 
-def describe(kind: str, found: dict) -> str:
-    """A fast model's profile (from `profile`), as text."""
+def describe(name: str, found: dict) -> str:
+    """A model's profile (from `profile`), as text."""
     epoch, profiled = found["epoch_cpu_seconds"], found["profiled_cpu_seconds"]
     lines = [
         (
-            f"one epoch of the fast {kind}, 1 thread: {epoch:.2f} CPU s; data "
-            f"preparation in NumPy (subsampling, window batches) "
+            f"one epoch of the {name}, 1 thread: {epoch:.2f} CPU s; data "
+            f"preparation in NumPy (subsampling, windows) "
             f"{found['preparation_share']:.1%} of it"
         ),
         (
@@ -166,6 +199,7 @@ def group_sweep(setup: Setup, sizes=(1, 2, 4, 8, 16), repeats=3) -> None:
     """Words per CPU-second of one epoch for each group size, one thread, the best of
     `repeats` runs taken in turn (the machine is noisy); speed only, no score."""
     torch.set_num_threads(1)
+    sweep: dict = {"repeats": repeats}
     print(
         f"group sizes, one epoch, 1 thread, best of {repeats} "
         "(raw words per CPU-second):"
@@ -180,10 +214,13 @@ def group_sweep(setup: Setup, sizes=(1, 2, 4, 8, 16), repeats=3) -> None:
                 speed = setup.raw_words / (time.process_time() - started)
                 best[size] = max(best[size], speed)
         speeds = list(best.values())
+        sweep[kind] = {str(size): round(speed) for size, speed in best.items()}
         print(
             f"  {kind:<9}"
             + "  ".join(f"G={g}: {s:,.0f}" for g, s in zip(sizes, speeds, strict=True))
         )
+    GROUP_SWEEP.write_text(json.dumps(sweep, indent=1) + "\n")
+    print(f"written: {GROUP_SWEEP.relative_to(ROOT)}")
 
 
 def main() -> None:
@@ -198,7 +235,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help=f"only profile one epoch of each fast model, into {PROFILE.name}",
+        help=f"only profile one epoch of each model, plain and fast ({PROFILE.name})",
     )
     args = parser.parse_args()
     code = notebook_code()
@@ -207,9 +244,13 @@ def main() -> None:
         group_sweep(setup)
         return
     if args.profile:
-        found = {kind: profile(setup, kind) for kind in ["SkipGram", "CBOW"]}
-        for kind, measured in found.items():
-            print(describe(kind, measured))
+        found = {
+            f"{who} {kind}": profile(setup, kind, plain=who == "plain")
+            for who in ["plain", "fast"]
+            for kind in ["SkipGram", "CBOW"]
+        }
+        for name, measured in found.items():
+            print(describe(name, measured))
         PROFILE.write_text(json.dumps(found, indent=1) + "\n")
         print(f"written: {PROFILE.relative_to(ROOT)}")
         return
@@ -235,6 +276,7 @@ def main() -> None:
 
     def plain(kind, threads):
         def run():
+            setup.prepare()  # vocabulary, ids and noise table, timed as gensim's are
             torch.set_num_threads(threads)
             torch.manual_seed(0)
             model = code[kind](len(setup.vocab), 100)
@@ -255,6 +297,7 @@ def main() -> None:
 
     def fast(kind, threads):
         def run():
+            setup.prepare()  # vocabulary, ids and noise table, timed as gensim's are
             torch.set_num_threads(1)  # each worker is one thread
             model = setup.fast_model(kind)
             setup.train_fast(model, kind, args.epochs, workers=threads)
@@ -326,13 +369,14 @@ def main() -> None:
                 "words_per_cpu_second": round(words / cpu),
                 "vs_gensim": round(gensim_cpu / cpu, 2),
                 "wordsim353": round(score, 3),
+                "cpu_seconds_of_each_run": cpu_runs.get((name, threads), [cpu]),
             }
         )
     for (name, threads), each in cpu_runs.items():
         print(f"  {name}, {threads} thread(s), CPU s of each run: {each}")
     for kind in ["SkipGram", "CBOW"]:
         print()
-        print(describe(kind, profile(setup, kind)))
+        print(describe(f"fast {kind}", profile(setup, kind)))
     if args.epochs == 5 and args.repeats == 3:
         RESULTS.write_text(
             json.dumps(

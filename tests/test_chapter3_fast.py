@@ -9,6 +9,7 @@ quality on the real corpus is read from the chapter's stored table
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -106,17 +107,20 @@ def test_shared_negatives_are_never_a_centre_of_their_group(code):
 def _toy(code):
     rng = np.random.default_rng(0)
     ids = rng.integers(0, 30, 3000)
-    sentence_of = np.repeat(np.arange(300), 10)
+    lengths = np.tile([1, 9, 1, 12, 7], 100)[:343]  # some one-word sentences
+    lengths[-1] += 3000 - lengths.sum()
+    sentence_of = np.repeat(np.arange(len(lengths)), lengths)
     counts = np.bincount(ids, minlength=30).astype(float)
     return ids, sentence_of, code["keep_probabilities"](counts, 0.1), counts
 
 
-def test_one_worker_repeats_itself_exactly(code):
+@pytest.mark.parametrize("kind", ["WindowSkipGram", "CBOW"])
+def test_one_worker_repeats_itself_exactly(code, kind):
     ids, sentence_of, keep, counts = _toy(code)
     tables = []
     for _ in range(2):
         torch.manual_seed(0)
-        model = code["WindowSkipGram"](30, 8)
+        model = code[kind](30, 8)
         code["train_fast"](
             model,
             ids,
@@ -132,7 +136,70 @@ def test_one_worker_repeats_itself_exactly(code):
         )
         tables.append(model.input_vectors.weight.detach().clone())
     assert torch.equal(tables[0], tables[1])
+    assert torch.isfinite(tables[0]).all(), "rows without context made NaN or inf"
     assert not tables[0][30].any(), "the padding row learned"
+
+
+def test_window_sizes_are_drawn_uniformly_from_1_to_window(code):
+    n, window = 60_000, 5
+    ids, sentence_of = np.arange(n), np.arange(n) // 30
+    batches = code["window_batches"](
+        ids, sentence_of, window, np.random.default_rng(3), n, 1024, 4
+    )
+    rows = np.zeros(window + 1)
+    for contexts, _ in batches:
+        rows[contexts.shape[1] // 2] += len(contexts)
+    assert rows[0] == 0
+    shares = rows[1:] / rows.sum()
+    assert np.allclose(shares, 1 / window, atol=0.01), shares
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_window_is_trained_once_an_epoch_with_its_own_targets(
+    code, monkeypatch, workers
+):
+    """Record every fast_step: each token is a centre once an epoch (two workers do not
+    share or skip batches), a row's targets start with its own centre, and the learning
+    rate falls from lr."""
+    n, group, window = 2000, 4, 3
+    ids, sentence_of = np.arange(n), np.arange(n) // 10  # unique ids: id = position
+    calls = []
+
+    def record(model, contexts, targets, lr):
+        calls.append((contexts.clone(), targets.clone(), lr))
+
+    monkeypatch.setitem(code, "fast_step", record)
+    code["train_fast"](
+        code["CBOW"](n, 4),
+        ids,
+        sentence_of,
+        np.ones(n),  # keep every token
+        code["NoiseSampler"](np.ones(n)),
+        epochs=2,
+        window=window,
+        negatives=2,
+        lr=0.1,
+        group=group,
+        batch_size=64,
+        workers=workers,
+    )
+    centres = []
+    for contexts, targets, _ in calls:
+        assert len(contexts) == group * len(targets)
+        own = targets[:, :group].reshape(-1)
+        r = contexts.shape[1] // 2
+        for row, (context, centre) in enumerate(zip(contexts, own, strict=True)):
+            if (context == n).all():
+                continue  # a row filling the last group
+            left, right = context[r - 1].item(), context[r].item()
+            expected = left + 1 if left != n else right - 1
+            assert centre.item() == expected, (row, context, centre)
+            centres.append(centre.item())
+    assert sorted(centres) == sorted(list(range(n)) * 2)
+    if workers == 1:
+        rates = [lr for _, _, lr in calls]
+        assert rates[0] == 0.1
+        assert all(a > b for a, b in itertools.pairwise(rates))
 
 
 def test_an_error_in_a_worker_reaches_the_caller(code):
