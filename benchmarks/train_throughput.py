@@ -53,6 +53,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "train_throughput.json"
 PROFILE = ROOT / "benchmarks" / "results" / "train_profile.json"
 GROUP_SWEEP = ROOT / "benchmarks" / "results" / "train_groups.json"
 GROUPS = {"SkipGram": 4, "CBOW": 16}  # the chapter's group sizes
+LEARNING_RATES = {"SkipGram": 0.025, "CBOW": 0.05}  # word2vec.c's, as in chapter 3
 
 
 def notebook_code(notebook: Path = NOTEBOOK) -> dict:
@@ -92,8 +93,22 @@ class Setup:
         model_class = self.code["WindowSkipGram" if kind == "SkipGram" else "CBOW"]
         return model_class(len(self.vocab), 100)
 
+    def train_plain(self, model, kind, epochs):
+        """Chapter 3's plain `train`, with its settings."""
+        self.code["train"](
+            model,
+            self.ids,
+            self.sentence_of,
+            self.keep,
+            self.sampler,
+            epochs=epochs,
+            window=5,
+            negatives=5,
+            lr=LEARNING_RATES[kind],
+        )
+
     def train_fast(self, model, kind, epochs, workers=1, group=None):
-        lr = 0.025 if kind == "SkipGram" else 0.05
+        """Section 3.10's `train_fast`, with the same settings."""
         self.code["train_fast"](
             model,
             self.ids,
@@ -103,7 +118,7 @@ class Setup:
             epochs=epochs,
             window=5,
             negatives=5,
-            lr=lr,
+            lr=LEARNING_RATES[kind],
             group=group or GROUPS[kind],
             workers=workers,
         )
@@ -124,17 +139,7 @@ def profile(setup: Setup, kind: str, plain: bool = False, top: int = 6) -> dict:
             setup.train_fast(setup.fast_model(kind), kind, epochs=1)
             return
         torch.manual_seed(0)
-        code["train"](
-            code[kind](len(setup.vocab), 100),
-            setup.ids,
-            setup.sentence_of,
-            setup.keep,
-            setup.sampler,
-            epochs=1,
-            window=5,
-            negatives=5,
-            lr=0.025 if kind == "SkipGram" else 0.05,
-        )
+        setup.train_plain(code[kind](len(setup.vocab), 100), kind, epochs=1)
 
     started = time.process_time()
     one_epoch()
@@ -280,17 +285,7 @@ def main() -> None:
             torch.set_num_threads(threads)
             torch.manual_seed(0)
             model = code[kind](len(setup.vocab), 100)
-            code["train"](
-                model,
-                setup.ids,
-                setup.sentence_of,
-                setup.keep,
-                setup.sampler,
-                epochs=args.epochs,
-                window=5,
-                negatives=5,
-                lr=0.025 if kind == "SkipGram" else 0.05,
-            )
+            setup.train_plain(model, kind, args.epochs)
             return vectors_of(model)
 
         return run
@@ -316,7 +311,7 @@ def main() -> None:
                 min_count=5,
                 sample=1e-3,
                 epochs=args.epochs,
-                alpha=0.025 if kind == "SkipGram" else 0.05,
+                alpha=LEARNING_RATES[kind],
                 workers=threads,
                 seed=0,
             ).wv

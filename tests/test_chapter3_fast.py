@@ -10,13 +10,12 @@ quality on the real corpus is read from the chapter's stored table
 from __future__ import annotations
 
 import itertools
-import json
 
 import numpy as np
 import pytest
 import torch
 
-from conftest import chapter_notebook
+from conftest import chapter_notebook, code_cells
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +23,8 @@ def code() -> dict:
     """The names defined by chapter 3's cells tagged training-code."""
     namespace: dict = {}
     path = chapter_notebook("03")
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        if "training-code" in cell.get("metadata", {}).get("tags", []):
+    for cell in code_cells(path):
+        if "training-code" in cell["metadata"].get("tags", []):
             exec(compile("".join(cell["source"]), str(path), "exec"), namespace)
     return namespace
 
