@@ -59,6 +59,38 @@ def test_window_batches_hold_each_tokens_window_and_nothing_else(code):
     assert sorted(seen) == with_context
 
 
+def _as_bags(contexts, pad):
+    """Padded windows as CBOW's bags: (words, offsets, rows)."""
+    used = contexts != pad
+    count = used.sum(1)
+    rows = torch.arange(len(count)).repeat_interleave(count)
+    return contexts[used], count.cumsum(0) - count, rows
+
+
+def test_cbow_bags_hold_the_same_words_as_the_padded_windows(code):
+    """window_batches(..., bags=True) gives, batch for batch, each centre's words of
+    the padded windows without the padding, with offsets and rows that say whose."""
+    lengths = [1, 2, 7, 3, 12, 1, 5, 40, 2, 9]
+    n, pad = sum(lengths), 1000
+    ids = np.arange(n)
+    sentence_of = np.repeat(np.arange(len(lengths)), lengths)
+    padded = code["window_batches"](
+        ids, sentence_of, 4, np.random.default_rng(7), pad, 8, 4
+    )
+    bagged = code["window_batches"](
+        ids, sentence_of, 4, np.random.default_rng(7), pad, 8, 4, bags=True
+    )
+    assert len(padded) == len(bagged)
+    for (contexts, centres), ((words, offsets, rows), bag_centres) in zip(
+        padded, bagged, strict=True
+    ):
+        assert torch.equal(centres, bag_centres)
+        expected = _as_bags(contexts, pad)
+        for mine, theirs in zip((words, offsets, rows), expected, strict=True):
+            assert mine.dtype == torch.int64
+            assert torch.equal(mine, theirs)
+
+
 @pytest.mark.parametrize("kind", ["WindowSkipGram", "CBOW"])
 @pytest.mark.parametrize("group", [1, 3])
 def test_a_fast_step_is_the_plain_step_on_the_same_pairs(code, kind, group):
@@ -75,7 +107,8 @@ def test_a_fast_step_is_the_plain_step_on_the_same_pairs(code, kind, group):
     with torch.no_grad():
         for mine, theirs in zip(plain.parameters(), fast.parameters(), strict=True):
             mine.copy_(theirs[: len(mine)])
-    code["fast_step"](fast, contexts, targets, lr=0.2)
+    batch = _as_bags(contexts, pad) if kind == "CBOW" else contexts
+    code["fast_step"](fast, batch, targets, lr=0.2)
     own = targets[:, :group].reshape(-1, 1)
     negatives = targets[:, group:].repeat_interleave(group, 0)
     per_centre = torch.cat([own, negatives], 1)  # (centres, 1 + k)
@@ -153,23 +186,33 @@ def test_window_sizes_are_drawn_uniformly_from_1_to_window(code):
     assert np.allclose(shares, 1 / window, atol=0.01), shares
 
 
+@pytest.mark.parametrize("kind", ["WindowSkipGram", "CBOW"])
 @pytest.mark.parametrize("workers", [1, 2])
 def test_every_window_is_trained_once_an_epoch_with_its_own_targets(
-    code, monkeypatch, workers
+    code, monkeypatch, kind, workers
 ):
     """Record every fast_step: each token is a centre once an epoch (two workers do not
-    share or skip batches), a row's targets start with its own centre, and the learning
-    rate falls from lr."""
+    share or skip batches), a row's words are its own centre's window and its targets
+    start with that centre, and the learning rate falls from lr."""
     n, group, window = 2000, 4, 3
     ids, sentence_of = np.arange(n), np.arange(n) // 10  # unique ids: id = position
     calls = []
 
     def record(model, contexts, targets, lr):
-        calls.append((contexts.clone(), targets.clone(), lr))
+        if isinstance(contexts, tuple):  # CBOW's bags: each row's words
+            words, offsets, rows = contexts
+            assert len(words) == len(rows)
+            assert torch.equal(
+                offsets, torch.searchsorted(rows, torch.arange(len(offsets)))
+            )
+            row_words = [words[rows == row].tolist() for row in range(len(offsets))]
+        else:
+            row_words = [[w for w in row if w != n] for row in contexts.tolist()]
+        calls.append((row_words, targets.clone(), lr))
 
     monkeypatch.setitem(code, "fast_step", record)
     code["train_fast"](
-        code["CBOW"](n, 4),
+        code[kind](n, 4),
         ids,
         sentence_of,
         np.ones(n),  # keep every token
@@ -183,17 +226,19 @@ def test_every_window_is_trained_once_an_epoch_with_its_own_targets(
         workers=workers,
     )
     centres = []
-    for contexts, targets, _ in calls:
-        assert len(contexts) == group * len(targets)
-        own = targets[:, :group].reshape(-1)
-        r = contexts.shape[1] // 2
-        for row, (context, centre) in enumerate(zip(contexts, own, strict=True)):
-            if (context == n).all():
+    for row_words, targets, _ in calls:
+        assert len(row_words) == group * len(targets)
+        own = targets[:, :group].reshape(-1).tolist()
+        for words, centre in zip(row_words, own, strict=True):
+            if not words:
                 continue  # a row filling the last group
-            left, right = context[r - 1].item(), context[r].item()
-            expected = left + 1 if left != n else right - 1
-            assert centre.item() == expected, (row, context, centre)
-            centres.append(centre.item())
+            windows = [
+                [p for p in range(centre - r, centre + r + 1) if p != centre]
+                for r in range(1, window + 1)
+            ]
+            windows = [[p for p in w if p // 10 == centre // 10] for w in windows]
+            assert words in windows, (words, centre)
+            centres.append(centre)
     assert sorted(centres) == sorted(list(range(n)) * 2)
     if workers == 1:
         rates = [lr for _, _, lr in calls]
