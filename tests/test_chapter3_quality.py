@@ -77,10 +77,12 @@ def benchmark_table() -> dict:
 
 
 def test_fast_models_speed_against_gensim_is_as_the_summary_says():
-    """As the summary claims it, in the benchmark's table: the fast Skip-Gram and the
-    fast CBOW each train more words per CPU-second than gensim, at one thread and at two
-    (one-sided). WordSim353 is held within the issue's bound there too (the runs at two
-    threads are Hogwild, not the chapter's own)."""
+    """As the summary claims it, in the benchmark's table: the fast Skip-Gram trains
+    more words per CPU-second than gensim at one thread and at two, and the fast CBOW at
+    one thread (one-sided); the fast CBOW about as many at two threads (two-sided,
+    within 10 %), and no fewer, the issue's bound. WordSim353 is held within the
+    issue's bound there too (the runs at two threads are Hogwild, not the chapter's
+    own)."""
     table = benchmark_table()
     assert len(table) == 12, sorted(table)
     cells = json.loads(chapter_notebook("03").read_text(encoding="utf-8"))["cells"]
@@ -93,12 +95,16 @@ def test_fast_models_speed_against_gensim_is_as_the_summary_says():
         "the fast Skip-Gram trains more words per CPU-second than gensim, at one "
         "thread and at two" in prose
     )
-    assert "and so does the fast CBOW" in prose
+    assert "the fast CBOW more at one thread (" in prose
+    assert "times) and about as many at two (" in prose
+    for model, threads in [("Skip-Gram", 1), ("Skip-Gram", 2), ("CBOW", 1)]:
+        speed, ratio, _ = table[(f"{model} (fast)", threads)]
+        gensim_speed = table[(f"{model} (gensim)", threads)][0]
+        assert ratio > 1 and speed > gensim_speed, (model, threads, ratio)
+    _, ratio, _ = table[("CBOW (fast)", 2)]
+    assert 1 <= ratio <= 1.10, ("CBOW", 2, ratio)
     for threads in [1, 2]:
         for model in ["Skip-Gram", "CBOW"]:
-            speed, ratio, _ = table[(f"{model} (fast)", threads)]
-            gensim_speed = table[(f"{model} (gensim)", threads)][0]
-            assert ratio > 1 and speed > gensim_speed, (model, threads, ratio)
             wordsim = table[(f"{model} (fast)", threads)][2]
             gensim_wordsim = table[(f"{model} (gensim)", threads)][2]
             assert wordsim >= gensim_wordsim - 0.02, (model, threads, wordsim)
