@@ -95,6 +95,9 @@ def test_fast_models_speed_against_gensim_is_as_the_summary_says():
         "the fast Skip-Gram trains more words per CPU-second than gensim, at one "
         "thread and at two" in prose
     )
+    repeats = re.search(r"the fewest CPU seconds of (\d+) runs each", _printed())
+    number_words = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+    assert f"models {number_words[int(repeats[1])]} times each" in prose
     assert "the fast CBOW more at one thread (" in prose
     assert "times) and about as many at two (" in prose
     for model, threads in [("Skip-Gram", 1), ("Skip-Gram", 2), ("CBOW", 1)]:
