@@ -54,6 +54,7 @@ PROFILE = ROOT / "benchmarks" / "results" / "train_profile.json"
 GROUP_SWEEP = ROOT / "benchmarks" / "results" / "train_groups.json"
 GROUPS = {"SkipGram": 4, "CBOW": 16}  # the chapter's group sizes
 LEARNING_RATES = {"SkipGram": 0.025, "CBOW": 0.05}  # word2vec.c's, as in chapter 3
+WINDOW, NEGATIVES = 5, 5  # chapter 3's, for every trainer here and gensim
 
 
 def notebook_code(notebook: Path = NOTEBOOK) -> dict:
@@ -93,32 +94,32 @@ class Setup:
         model_class = self.code["WindowSkipGram" if kind == "SkipGram" else "CBOW"]
         return model_class(len(self.vocab), 100)
 
-    def train_plain(self, model, kind, epochs):
-        """Chapter 3's plain `train`, with its settings."""
-        self.code["train"](
+    def _train(self, trainer, model, kind, epochs, **more):
+        """Chapter 3's `trainer` on the prepared data, with its settings."""
+        self.code[trainer](
             model,
             self.ids,
             self.sentence_of,
             self.keep,
             self.sampler,
             epochs=epochs,
-            window=5,
-            negatives=5,
+            window=WINDOW,
+            negatives=NEGATIVES,
             lr=LEARNING_RATES[kind],
+            **more,
         )
+
+    def train_plain(self, model, kind, epochs):
+        """Chapter 3's plain `train`."""
+        self._train("train", model, kind, epochs)
 
     def train_fast(self, model, kind, epochs, workers=1, group=None):
         """Section 3.10's `train_fast`, with the same settings."""
-        self.code["train_fast"](
+        self._train(
+            "train_fast",
             model,
-            self.ids,
-            self.sentence_of,
-            self.keep,
-            self.sampler,
-            epochs=epochs,
-            window=5,
-            negatives=5,
-            lr=LEARNING_RATES[kind],
+            kind,
+            epochs,
             group=group or GROUPS[kind],
             workers=workers,
         )
@@ -148,11 +149,13 @@ def profile(setup: Setup, kind: str, plain: bool = False, top: int = 6) -> dict:
     started = time.process_time()
     kept = code["subsample"](setup.ids, setup.sentence_of, setup.keep, rng)
     if not plain:
-        code["window_batches"](*kept, 5, rng, pad, 1024, GROUPS[kind], kind == "CBOW")
+        code["window_batches"](
+            *kept, WINDOW, rng, pad, 1024, GROUPS[kind], kind == "CBOW"
+        )
     elif kind == "CBOW":
-        code["cbow_examples"](*kept, 5, rng, pad)
+        code["cbow_examples"](*kept, WINDOW, rng, pad)
     else:
-        code["skipgram_pairs"](*kept, 5, rng)
+        code["skipgram_pairs"](*kept, WINDOW, rng)
     preparation = time.process_time() - started
     started = time.process_time()
     with profile(activities=[ProfilerActivity.CPU]) as profiler:
@@ -306,8 +309,8 @@ def main() -> None:
                 setup.corpus,
                 sg=int(kind == "SkipGram"),
                 vector_size=100,
-                window=5,
-                negative=5,
+                window=WINDOW,
+                negative=NEGATIVES,
                 min_count=5,
                 sample=1e-3,
                 epochs=args.epochs,
