@@ -94,7 +94,9 @@ def corpus_gradebook(tmp_path_factory, grading_sandbox):
         shutil.copy(path, submissions / path.name)
     make_corpus.add_special_entries(submissions)
     before = {
-        "repo": _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache")),
+        "repo": _tree_digest(
+            ROOT, skip=(".venv", "_build", ".git", ".pytest_cache", "__pycache__")
+        ),
         "decoy": _tree_digest(DECOY),
         "submissions": _tree_digest(submissions),
     }
@@ -135,7 +137,9 @@ def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_grade
     assert _tree_digest(DECOY) == before["decoy"]
     assert _tree_digest(corpus_gradebook["submissions"]) == before["submissions"]
     assert (
-        _tree_digest(ROOT, skip=(".venv", "_build", ".git", ".pytest_cache"))
+        _tree_digest(
+            ROOT, skip=(".venv", "_build", ".git", ".pytest_cache", "__pycache__")
+        )
         == before["repo"]
     )
     assert [path for path in ESCAPES if path.exists()] == []
