@@ -16,7 +16,7 @@ JOBS ?= 2
 ifeq ($(JOBS),1)
 PARALLEL := -p no:xdist
 else
-PARALLEL := -n $(JOBS) --dist loadgroup --no-loadscope-reorder
+PARALLEL := -n $(JOBS) --dist loadscope --no-loadscope-reorder
 endif
 # Stored outputs must hold on other CPUs, whose BLAS and torch kernels round differently:
 # make test-kernels re-executes every book notebook with older kernels forced, as another

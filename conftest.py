@@ -32,7 +32,11 @@ _parallel = _load_test_module("parallel")
 _parallel.limit_threads()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist turns the groups into scopes
 def pytest_collection_modifyitems(config, items):
     if _parallel.workers() > 1:
         _parallel.schedule(items)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a hook of xdist's, when it runs
+def pytest_xdist_make_scheduler(config, log):
+    return _parallel.scheduler(config, log)

@@ -18,6 +18,11 @@ With that rule a re-executed output still matches its stored one when
   (7.5 % may print as 7.6 % or 7.7 % under ``last_digit: 2``, never as 9.5 %), and
 - every other number (counts, integers) is exactly the same.
 
+A cell that prints ranked lists (nearest neighbours, comma-separated on a line) may also
+declare ``"swaps": true``: two neighbours next to each other in a list may then trade
+places (a near-tie that another CPU orders the other way), but no word may move further,
+enter or leave the list.
+
 Anything else fails as before, with nbval's own diff. Cells without a declaration are
 compared exactly. ``tests/test_output_tolerance.py`` holds the rule to this.
 """
@@ -52,7 +57,30 @@ def rule_of(metadata: dict) -> dict | None:
             f"(how many units of its last printed digit a figure may move), "
             f"not {digits!r}"
         )
+    if not isinstance(rule.get("swaps", False), bool):
+        raise ValueError("'swaps' is true or false")  # noqa: TRY004 (a bad declaration)
     return rule
+
+
+def adjacent_swaps(reference: str, produced: str) -> bool:
+    """Whether the comma-separated items of ``produced`` are those of ``reference``
+    with some neighbours traded (each item at most one place from where it was)."""
+    before, after = reference.split(", "), produced.split(", ")
+    if sorted(before) != sorted(after):
+        return False
+    return all(item in before[max(0, i - 1) : i + 2] for i, item in enumerate(after))
+
+
+def unswap(reference: str, produced: str) -> str:
+    """``produced`` with every line that only trades neighbours of its list with the
+    stored line replaced by the stored line."""
+    stored, new = reference.split("\n"), produced.split("\n")
+    if len(stored) != len(new):
+        return produced
+    return "\n".join(
+        old if old != line and adjacent_swaps(old, line) else line
+        for old, line in zip(stored, new)
+    )
 
 
 def _value(token: str) -> Decimal:
@@ -63,8 +91,12 @@ def _decimals(token: str) -> int:
     return len(token.split(".", 1)[1]) if "." in token else 0
 
 
-def differences(reference: str, produced: str, last_digit: int) -> list[str]:
+def differences(
+    reference: str, produced: str, last_digit: int, swaps: bool = False
+) -> list[str]:
     """Why ``produced`` does not match ``reference`` under the rule (empty: it does)."""
+    if swaps:
+        produced = unswap(reference, produced)
     ref_numbers, out_numbers = NUMBER.findall(reference), NUMBER.findall(produced)
     ref_text = SPACES.sub(" ", NUMBER.sub("#", reference))
     out_text = SPACES.sub(" ", NUMBER.sub("#", produced))
@@ -86,10 +118,12 @@ def differences(reference: str, produced: str, last_digit: int) -> list[str]:
     return problems
 
 
-def snap(reference: str, produced: str, last_digit: int) -> tuple[str, list[str]]:
+def snap(
+    reference: str, produced: str, last_digit: int, swaps: bool = False
+) -> tuple[str, list[str]]:
     """``reference`` when ``produced`` matches it under the rule, else ``produced`` and
     the reasons it does not."""
-    problems = differences(reference, produced, last_digit)
+    problems = differences(reference, produced, last_digit, swaps)
     return (produced, problems) if problems else (reference, [])
 
 
@@ -103,14 +137,20 @@ def snap_outputs(reference: list, produced: list, rule: dict, sanitize) -> list[
             continue
         if "text" in stored and "text" in new:
             text, found = snap(
-                sanitize(stored["text"]), sanitize(new["text"]), rule["last_digit"]
+                sanitize(stored["text"]),
+                sanitize(new["text"]),
+                rule["last_digit"],
+                rule.get("swaps", False),
             )
             new["text"], problems = text, problems + found
         stored_plain = stored.get("data", {}).get("text/plain")
         new_plain = new.get("data", {}).get("text/plain")
         if isinstance(stored_plain, str) and isinstance(new_plain, str):
             text, found = snap(
-                sanitize(stored_plain), sanitize(new_plain), rule["last_digit"]
+                sanitize(stored_plain),
+                sanitize(new_plain),
+                rule["last_digit"],
+                rule.get("swaps", False),
             )
             new["data"]["text/plain"], problems = text, problems + found
     return problems

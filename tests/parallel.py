@@ -1,7 +1,6 @@
-"""How the suite shares two cores (pytest-xdist with ``--dist loadgroup``).
+"""How the suite shares two cores (pytest-xdist, with the scheduler below).
 
-Every test item gets an ``xdist_group``, and a group runs whole, in order, on one
-worker:
+Every test item belongs to a group, and a group runs whole, in order, on one worker:
 
 - a notebook's cells are one group (they share one kernel, in order);
 - a test module is one group (its module fixtures are built once);
@@ -101,16 +100,12 @@ def seconds_of(where: str) -> float:
 
 
 def schedule(items) -> None:
-    """Mark every item with its group and order the items longest group first,
-    keeping the order within a group (called before xdist reads the marks)."""
-    import pytest
-
+    """Order the items longest group first, keeping the order within a group (each
+    worker does this, so that all collect the same order, which the scheduler keeps)."""
     groups: dict[str, list] = {}
     for item in items:
         where = _where(item)
-        name = group_of(where)
-        item.add_marker(pytest.mark.xdist_group(name))
-        groups.setdefault(name, []).append((where, item))
+        groups.setdefault(group_of(where), []).append((where, item))
     length = {
         name: sum(seconds_of(where) for where in {where for where, _ in members})
         for name, members in groups.items()
@@ -126,3 +121,16 @@ def schedule(items) -> None:
         for name in ordered
         for _, item in sorted(groups[name], key=lambda pair: rank(name, pair[0]))
     ]
+
+
+def scheduler(config, log):
+    """xdist's scope scheduling, a scope being one of the groups above. (xdist's own
+    ``--dist loadgroup`` renames items to carry their group, which pytest 9 no longer
+    allows, so the group is worked out from the item's file here instead.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid.split("::", 1)[0])
+
+    return GroupScheduling(config, log)

@@ -52,9 +52,40 @@ def test_anything_else_still_fails(stored, produced, last_digit):
     assert tolerance.snap(stored, produced, last_digit)[0] == produced
 
 
+LISTS = "king  son, queen, czar, legend, throne, elizabeth, napoleon\nnext  a, b, c\n"
+
+
+def listing(king: str, following: str = "a, b, c") -> str:
+    return f"king  {king}\nnext  {following}\n"
+
+
+@pytest.mark.parametrize(
+    ("produced", "passes"),
+    [
+        # the last two traded places
+        (listing("son, queen, czar, legend, throne, napoleon, elizabeth"), True),
+        # two pairs, and another line
+        (
+            listing("son, queen, legend, czar, throne, napoleon, elizabeth", "a, c, b"),
+            True,
+        ),
+        # throne moved two places
+        (listing("son, queen, czar, legend, napoleon, elizabeth, throne"), False),
+        # a word left the list
+        (listing("son, queen, czar, legend, throne, elizabeth, victoria"), False),
+        # the first item carries the label: it is not a list item alone
+        (listing("queen, son, czar, legend, throne, elizabeth, napoleon"), False),
+    ],
+)
+def test_swaps_let_neighbours_trade_places_and_nothing_more(produced, passes):
+    assert (tolerance.differences(LISTS, produced, 1, swaps=True) == []) is passes
+    assert tolerance.differences(LISTS, produced, 1) != [] or produced == LISTS
+
+
 @pytest.mark.parametrize(
     "rule",
     [
+        {"last_digit": 1, "reason": "BLAS", "swaps": "yes"},
         {"last_digit": 1},  # no reason
         {"last_digit": 1, "reason": "  "},
         {"last_digit": 0, "reason": "BLAS"},
