@@ -6,6 +6,13 @@ Jupyter, then save):
 
     python scripts/execute_notebooks.py book/01_one_hot.ipynb solutions/01_one_hot.ipynb
     python scripts/execute_notebooks.py --all
+
+Run it with your machine's kernels as they are: force no OPENBLAS_CORETYPE or
+ATEN_CPU_CAPABILITY for it. The outputs it stores must also hold on other CPUs, whose
+kernels round differently: print at the precision a figure supports, and give a cell
+whose last digit still moves a declared tolerance (CONTRIBUTING.md, *Outputs that hold
+on other CPUs*); then `make test-kernels` checks every book notebook with other kernels
+forced.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import chapter_notebook, printed_outputs
+from conftest import ROOT, chapter_notebook, printed_outputs
 
 
 def _printed() -> str:
@@ -111,3 +111,37 @@ def test_fast_models_speed_against_gensim_is_as_the_summary_says():
             wordsim = table[(f"{model} (fast)", threads)][2]
             gensim_wordsim = table[(f"{model} (gensim)", threads)][2]
             assert wordsim >= gensim_wordsim - 0.02, (model, threads, wordsim)
+
+
+def test_the_plain_models_full_run_was_made_by_the_chapters_training_code():
+    """Sections 3.6 and 3.7 print the plain trainer's full run from
+    benchmarks/results/plain_models.json: it must come from the training code and the
+    settings the chapter shows now (else run benchmarks/plain_models.py again)."""
+    import importlib.util
+    import sys
+
+    benchmarks = ROOT / "benchmarks"
+    sys.path.insert(0, str(benchmarks))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "plain_models", benchmarks / "plain_models.py"
+        )
+        plain_models = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(plain_models)
+    finally:
+        sys.path.remove(str(benchmarks))
+    stored = json.loads(plain_models.RESULTS.read_text(encoding="utf-8"))
+    assert stored["fingerprint"] == plain_models.fingerprint(), (
+        "chapter 3's training code or settings changed since the full run was stored: "
+        "run .venv/bin/python benchmarks/plain_models.py"
+    )
+    assert set(stored["models"]) == {
+        f"{model} ({who})"
+        for model in ["Skip-Gram", "CBOW"]
+        for who in ["ours", "gensim"]
+    }
+    printed = _printed()
+    for name in ["Skip-Gram (ours)", "CBOW (ours)"]:
+        wordsim, simlex, analogies = stored["models"][name]["scores"]
+        row = f"{name:<20}{wordsim:>11.3f}{simlex:>11.3f}{analogies:>10.1%}"
+        assert row in printed, f"chapter 3 does not print the stored {name}: {row}"
