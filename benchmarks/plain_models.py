@@ -42,13 +42,21 @@ SETTINGS = {"dim": 100, "window": 5, "negatives": 5, "epochs": 5, "seed": 0}
 LEARNING_RATES = {"Skip-Gram": 0.025, "CBOW": 0.05}  # word2vec.c's, as in the chapter
 
 
+#: Chapter cells besides the training code whose settings this run must share: the
+#: dimension (cell-009), the settings and learning rates (cell-036), the scores
+#: (cell-046). A change to any of them makes the stored run stale.
+SETTING_CELLS = ("cell-009", "cell-036", "cell-046")
+
+
 def fingerprint(notebook: Path = NOTEBOOK) -> str:
-    """SHA-256 of the chapter's training code and of the settings used here."""
+    """SHA-256 of the chapter's training code, of its cells that set what this run
+    uses, and of the settings written here."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     code = "\n".join(
         "".join(cell["source"])
         for cell in cells
         if "training-code" in cell.get("metadata", {}).get("tags", [])
+        or cell.get("id") in SETTING_CELLS
     )
     described = json.dumps(
         {"code": code, "settings": SETTINGS, "lr": LEARNING_RATES}, sort_keys=True
@@ -80,6 +88,7 @@ def summary(vectors, seconds: float, losses=None) -> dict:
 
 
 def main() -> int:
+    import gensim
     from gensim.models import KeyedVectors, Word2Vec
 
     torch.set_num_threads(1)  # as the chapter trains
@@ -129,7 +138,8 @@ def main() -> int:
     result = {
         "machine": (
             f"measured in one run: {os.cpu_count()} cores, one thread each, torch "
-            f"{torch.__version__}, Python {platform.python_version()}"
+            f"{torch.__version__}, gensim {gensim.__version__}, Python "
+            f"{platform.python_version()}"
         ),
         "fingerprint": fingerprint(),
         "settings": SETTINGS,

@@ -60,6 +60,63 @@ def listing(king: str, following: str = "a, b, c") -> str:
 
 
 @pytest.mark.parametrize(
+    ("stored", "produced", "passes"),
+    [
+        # words trade places, the scores stay in order, each within the tolerance
+        (
+            "woman: emperor 0.775, queen 0.774, catherine 0.759",
+            "woman: queen 0.776, emperor 0.774, catherine 0.759",
+            True,
+        ),
+        # a word carried its score out of order: not a near-tie
+        (
+            "woman: emperor 0.775, queen 0.768, catherine 0.759",
+            "woman: emperor 0.775, catherine 0.759, queen 0.768",
+            False,
+        ),
+        # a repeated word moved two places
+        ("top: x, the, cat, sat, the", "top: x, cat, sat, the, the", False),
+        ("top: a, b, c, a", "top: b, c, a, a", False),
+    ],
+)
+def test_swapped_words_keep_their_scores_in_place(stored, produced, passes):
+    assert (tolerance.differences(stored, produced, 2, swaps=True) == []) is passes
+
+
+@pytest.mark.parametrize(
+    ("stored", "produced"),
+    [
+        ("x: 0.5 y: #", "x: # y: 0.5"),  # a literal # is text, not a number
+        ("loss #1: 0.25", "loss 1#: 0.25"),
+        ("pair (3,0.25)", "pair (30.25)"),  # a comma between numbers is text
+        ("total 1,000.5", "total 10,00.5"),
+        ("total 1,000.5", "total 1000.5"),
+        ("csv 10,0.50,0.25", "csv 1,00.50,0.25"),
+        ("numpy 1.26.4", "numpy 1.27.4"),  # dotted runs are text
+        ("date 05.03.2024", "date 05.05.2024"),
+        ("host 192.168.1.1", "host 192.170.1.3"),
+        ("a\tb 0.5", "a b 0.5"),  # a tab is not a space
+        ("x 1.5e-05", "x 1.5e-06"),  # the exponent is exact
+        ("x 1.5e-05", "x 9.5e-05"),
+    ],
+)
+def test_text_that_looks_like_numbers_is_compared_exactly(stored, produced):
+    assert tolerance.differences(stored, produced, 2)
+
+
+@pytest.mark.parametrize(
+    ("stored", "produced"),
+    [
+        ("[ 9.9]", "[10.0]"),  # padding next to a number may shrink to nothing
+        ("gap [-0.001, +0.157]", "gap [+0.001, +0.157]"),  # a sign flips near zero
+        ("x 1.5e-05", "x 1.6e-05"),  # the last digit of the mantissa
+    ],
+)
+def test_padding_and_signs_next_to_a_number_may_move(stored, produced):
+    assert tolerance.differences(stored, produced, 2) == []
+
+
+@pytest.mark.parametrize(
     ("produced", "passes"),
     [
         # the last two traded places
@@ -73,8 +130,10 @@ def listing(king: str, following: str = "a, b, c") -> str:
         (listing("son, queen, czar, legend, napoleon, elizabeth, throne"), False),
         # a word left the list
         (listing("son, queen, czar, legend, throne, elizabeth, victoria"), False),
-        # the first item carries the label: it is not a list item alone
-        (listing("queen, son, czar, legend, throne, elizabeth, napoleon"), False),
+        # the first two traded places (the label, "king  ", stays)
+        (listing("queen, son, czar, legend, throne, elizabeth, napoleon"), True),
+        # the label moved into the list
+        ("son, king  queen, czar, legend, throne, elizabeth, napoleon\n", False),
     ],
 )
 def test_swaps_let_neighbours_trade_places_and_nothing_more(produced, passes):
@@ -92,11 +151,40 @@ def test_swaps_let_neighbours_trade_places_and_nothing_more(produced, passes):
         {"last_digit": 50, "reason": "BLAS"},
         {"last_digit": 0.5, "reason": "BLAS"},
         {"reason": "BLAS"},
+        {"last_digit": True, "reason": "BLAS"},
+        {"last_digit": 1, "reason": None},
+        {"last_digit": 1, "reason": 0},
+        {"last_digit": 1, "reason": "BLAS", "swap": True},  # a typo
+        "2",
+        [],
     ],
 )
 def test_a_malformed_declaration_is_refused(rule):
     with pytest.raises(ValueError):
         tolerance.rule_of({"embcourse": {"tolerance": rule}})
+
+
+@pytest.mark.parametrize(
+    "metadata", [{}, {"embcourse": None}, {"embcourse": ["note"]}, {"embcourse": {}}]
+)
+def test_no_declaration_is_no_tolerance(metadata):
+    assert tolerance.rule_of(metadata) is None
+
+
+def test_streams_are_paired_by_name_as_nbval_pairs_them():
+    from nbformat.v4 import new_output
+
+    stored = [
+        new_output("stream", name="stderr", text="warn\n"),
+        new_output("stream", name="stdout", text="x 7.5\n"),
+    ]
+    produced = [
+        new_output("stream", name="stdout", text="x 7.6\n"),
+        new_output("stream", name="stderr", text="warn\n"),
+    ]
+    rule = {"last_digit": 2, "reason": "a test"}
+    assert tolerance.snap_outputs(stored, produced, rule, lambda text: text) == []
+    assert produced[0]["text"] == "x 7.5\n"
 
 
 def test_the_root_conftest_installs_it_for_nbval():
