@@ -8,8 +8,8 @@ Every test item belongs to a group, and a group runs whole, in order, on one wor
   the grader's tests (its job folders in /tmp, the decoy folder and the process table
   that test_grade.py inspects before and after grading) and the tests of the built
   site (one build, ``_build/html``, per worker that builds it);
-- chapter 3's and chapter 6's book notebooks are one group, 3 first, so that chapter 6
-  loads the gensim models chapter 3 keeps (embcourse.saved_models) instead of training
+- chapters 3, 6 and 8 (book notebooks) are one group, in that order, so that 6 and 8
+  load the gensim models chapter 3 keeps (embcourse.saved_models) instead of training
   them again beside it.
 
 Groups are handed out longest first (a chapter's stored ``run_seconds``; for test
@@ -36,13 +36,17 @@ SHARED = {
         "tests/test_explorer.py",
         "tests/test_book.py",
     ),
-    "word2vec": ("book/03_cbow_skipgram.ipynb", "book/06_glove.ipynb"),
+    "word2vec": (
+        "book/03_cbow_skipgram.ipynb",
+        "book/06_glove.ipynb",
+        "book/08_lm_embeddings.ipynb",
+    ),
 }
 #: Rough seconds of the slow test modules (--durations on 2 cores), for the order only.
 MODULE_SECONDS = {
-    "tests/test_grade.py": 90,
+    "tests/test_grade.py": 80,
     "tests/test_sandbox.py": 20,
-    "tests/test_site.py": 40,
+    "tests/test_site.py": 55,
     "tests/test_pdf.py": 20,
     "tests/test_explorer.py": 10,
     "tests/test_chapter3_fast.py": 30,
