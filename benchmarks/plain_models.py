@@ -34,12 +34,24 @@ from embcourse.progress import NO_PROGRESS_ENV
 os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
 import torch
-from train_throughput import NOTEBOOK, Setup, notebook_code
+import train_throughput
+from train_throughput import NOTEBOOK, Setup, gensim_word2vec, notebook_code
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "plain_models.json"
-SETTINGS = {"dim": 100, "window": 5, "negatives": 5, "epochs": 5, "seed": 0}
-LEARNING_RATES = {"Skip-Gram": 0.025, "CBOW": 0.05}  # word2vec.c's, as in the chapter
+#: The settings train_throughput's Setup trains with (seed 0 is `train`'s default), as
+#: the fingerprint records them.
+SETTINGS = {
+    "dim": 100,
+    "window": train_throughput.WINDOW,
+    "negatives": train_throughput.NEGATIVES,
+    "epochs": 5,
+    "seed": 0,
+}
+NAMES = {"SkipGram": "Skip-Gram", "CBOW": "CBOW"}
+LEARNING_RATES = {  # word2vec.c's, as in the chapter
+    NAMES[kind]: rate for kind, rate in train_throughput.LEARNING_RATES.items()
+}
 
 
 #: Chapter cells besides the training code whose settings this run must share: the
@@ -89,49 +101,25 @@ def summary(vectors, seconds: float, losses=None) -> dict:
 
 def main() -> int:
     import gensim
-    from gensim.models import KeyedVectors, Word2Vec
+    from gensim.models import KeyedVectors
 
     torch.set_num_threads(1)  # as the chapter trains
-    code = notebook_code()
-    setup = Setup(code)
+    setup = Setup(notebook_code())
     models = {}
-    for name, kind in [("Skip-Gram", "SkipGram"), ("CBOW", "CBOW")]:
+    for kind, name in NAMES.items():
         torch.manual_seed(SETTINGS["seed"])
-        model = code[kind](len(setup.vocab), SETTINGS["dim"])
+        model = setup.code[kind](len(setup.vocab), SETTINGS["dim"])
         started = time.perf_counter()
-        losses = code["train"](
-            model,
-            setup.ids,
-            setup.sentence_of,
-            setup.keep,
-            setup.sampler,
-            epochs=SETTINGS["epochs"],
-            window=SETTINGS["window"],
-            negatives=SETTINGS["negatives"],
-            lr=LEARNING_RATES[name],
-            seed=SETTINGS["seed"],
-        )
+        losses = setup.train_plain(model, kind, SETTINGS["epochs"])
         seconds = time.perf_counter() - started
         vectors = KeyedVectors(vector_size=SETTINGS["dim"])
         table = model.input_vectors.weight.detach()[: len(setup.vocab)].numpy()
         vectors.add_vectors(setup.vocab, table)
         models[f"{name} (ours)"] = summary(vectors, seconds, losses)
         print(f"{name} (ours): {seconds:.1f} s, scores {models[f'{name} (ours)']}")
-    for name, sg in [("Skip-Gram", 1), ("CBOW", 0)]:
+    for kind, name in NAMES.items():
         started = time.perf_counter()
-        model = Word2Vec(
-            setup.corpus,
-            sg=sg,
-            vector_size=SETTINGS["dim"],
-            window=SETTINGS["window"],
-            negative=SETTINGS["negatives"],
-            min_count=5,
-            sample=1e-3,
-            epochs=SETTINGS["epochs"],
-            alpha=LEARNING_RATES[name],
-            workers=1,
-            seed=SETTINGS["seed"],
-        )
+        gensim_word2vec(setup.corpus, kind, SETTINGS["epochs"], workers=1)
         seconds = time.perf_counter() - started
         models[f"{name} (gensim)"] = {"seconds": round(seconds, 2)}
         print(f"{name} (gensim): {seconds:.1f} s")

@@ -95,8 +95,9 @@ class Setup:
         return model_class(len(self.vocab), 100)
 
     def _train(self, trainer, model, kind, epochs, **more):
-        """Chapter 3's `trainer` on the prepared data, with its settings."""
-        self.code[trainer](
+        """Chapter 3's `trainer` on the prepared data, with its settings; what it
+        returns (the plain `train`'s loss curve)."""
+        return self.code[trainer](
             model,
             self.ids,
             self.sentence_of,
@@ -110,8 +111,8 @@ class Setup:
         )
 
     def train_plain(self, model, kind, epochs):
-        """Chapter 3's plain `train`."""
-        self._train("train", model, kind, epochs)
+        """Chapter 3's plain `train`; its loss curve."""
+        return self._train("train", model, kind, epochs)
 
     def train_fast(self, model, kind, epochs, workers=1, group=None):
         """Section 3.10's `train_fast`, with the same settings."""
@@ -123,6 +124,25 @@ class Setup:
             group=group or GROUPS[kind],
             workers=workers,
         )
+
+
+def gensim_word2vec(corpus, kind: str, epochs: int, workers: int):
+    """gensim's Word2Vec with chapter 3's settings (seeded; repeatable at workers=1)."""
+    from gensim.models import Word2Vec
+
+    return Word2Vec(
+        corpus,
+        sg=int(kind == "SkipGram"),
+        vector_size=100,
+        window=WINDOW,
+        negative=NEGATIVES,
+        min_count=5,
+        sample=1e-3,
+        epochs=epochs,
+        alpha=LEARNING_RATES[kind],
+        workers=workers,
+        seed=0,
+    )
 
 
 def profile(setup: Setup, kind: str, plain: bool = False, top: int = 6) -> dict:
@@ -262,8 +282,6 @@ def main() -> None:
         PROFILE.write_text(json.dumps(found, indent=1) + "\n")
         print(f"written: {PROFILE.relative_to(ROOT)}")
         return
-    from gensim.models import Word2Vec
-
     from embcourse.data import benchmark_path
 
     def wordsim(keyed_vectors) -> float:
@@ -305,19 +323,7 @@ def main() -> None:
 
     def gensim_model(kind, threads):
         def run():
-            return Word2Vec(
-                setup.corpus,
-                sg=int(kind == "SkipGram"),
-                vector_size=100,
-                window=WINDOW,
-                negative=NEGATIVES,
-                min_count=5,
-                sample=1e-3,
-                epochs=args.epochs,
-                alpha=LEARNING_RATES[kind],
-                workers=threads,
-                seed=0,
-            ).wv
+            return gensim_word2vec(setup.corpus, kind, args.epochs, threads).wv
 
         return run
 

@@ -11,8 +11,8 @@ metadata, how far each printed decimal may move and why:
 
 With that rule a re-executed output still matches its stored one when
 
-- everything but the numbers is the same (runs of spaces may differ, since a column's
-  padding changes when a number gains a digit), and
+- everything but the numbers is the same (but for the spaces right beside a number,
+  since a column's padding changes when its number gains a digit), and
 - every number with a decimal point is printed with the same number of decimals and
   differs from the stored one by at most ``last_digit`` units of its last digit
   (7.5 % may print as 7.6 % or 7.7 % under ``last_digit: 2``, never as 9.5 %), and
@@ -41,8 +41,8 @@ NUMBER = re.compile(
     r"(?<![\w.,])[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
     r"(?![\w]|\.\d|,\d{3})"
 )
-#: A declared last_digit larger than this is no longer a tolerance for the last digit.
-MOST_LAST_DIGIT = 5
+#: A figure that moves further between CPUs is printed with a decimal too many.
+MOST_LAST_DIGIT = 2
 RULE_KEYS = {"last_digit", "reason", "swaps"}
 
 
@@ -73,8 +73,8 @@ def rule_of(metadata: dict) -> dict | None:
     ):
         raise ValueError(
             f"'last_digit' must be a whole number from 1 to {MOST_LAST_DIGIT} "
-            f"(how many units of its last printed digit a figure may move), "
-            f"not {digits!r}"
+            f"(how many units of its last printed digit a figure may move; one that "
+            f"moves further is printed with a decimal too many), not {digits!r}"
         )
     if not isinstance(rule.get("swaps", False), bool):
         raise ValueError("'swaps' is true or false")  # noqa: TRY004 (a bad declaration)
@@ -189,9 +189,9 @@ def differences(
     for stored, new in zip(ref_numbers, out_numbers):
         if stored == new:
             continue
-        exponent = _mantissa_and_exponent(stored)[1]
+        mantissa, exponent = _mantissa_and_exponent(stored)
         if (
-            "." not in _mantissa_and_exponent(stored)[0]
+            "." not in mantissa
             or _decimals(stored) != _decimals(new)
             or exponent != _mantissa_and_exponent(new)[1]
             or stored.count(",") != new.count(",")  # separators as printed

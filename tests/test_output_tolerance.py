@@ -149,6 +149,7 @@ def test_swaps_let_neighbours_trade_places_and_nothing_more(produced, passes):
         {"last_digit": 1, "reason": "  "},
         {"last_digit": 0, "reason": "BLAS"},
         {"last_digit": 50, "reason": "BLAS"},
+        {"last_digit": 3, "reason": "BLAS"},  # more than a last digit's wobble
         {"last_digit": 0.5, "reason": "BLAS"},
         {"reason": "BLAS"},
         {"last_digit": True, "reason": "BLAS"},
@@ -210,11 +211,7 @@ def declared_rules():
     ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_every_declared_tolerance_is_well_formed(notebook, cell, metadata):
-    rule = tolerance.rule_of(metadata)
-    assert rule["last_digit"] <= 2, (
-        f"{notebook} {cell}: a figure that moves by more than 2 units of its last "
-        f"digit between CPUs is printed with one decimal too many"
-    )
+    assert tolerance.rule_of(metadata), f"{notebook} {cell}"
 
 
 NOTEBOOK_CONFTEST = textwrap.dedent(
