@@ -616,13 +616,8 @@ def format_result(result: CheckResult, more: bool = False) -> str:
     shown_public = False
     for outcome in result.outcomes:
         case = outcome.case
-        if outcome.status == PASSED or (shown_public and not case.hidden):
+        if outcome.status == PASSED or shown_public or case.hidden:
             continue  # one public case in full is enough to act on
-        if case.hidden:  # its name only: never its inputs or expected value
-            lines.append(
-                f"  hidden case '{case.name}': {outcome.detail or 'returned None'}."
-            )
-            continue
         lines.append(f"  case '{case.name}':")
         lines.append(f"    called:   {name}({_format_call(case)})")
         lines.append(f"    expected: {_short(case.expected)}")
@@ -630,6 +625,13 @@ def format_result(result: CheckResult, more: bool = False) -> str:
             lines.append(f"    got:      {outcome.got}")
         lines.append(f"    problem:  {outcome.detail or 'returned None'}")
         shown_public = True
+    hidden = [outcome for outcome in result.outcomes if outcome.case.hidden]
+    if hidden:  # a count only: which hidden case failed, and how, would tell its input
+        passed = sum(outcome.status == PASSED for outcome in hidden)
+        lines.append(
+            f"  hidden cases: {passed} of {len(hidden)} passed (their inputs, and how "
+            "each one failed, are not shown)"
+        )
     lines.append(f"  hint: {task.hint}")
     if more:
         lines.append(f"  more: {task.more}")

@@ -44,7 +44,7 @@ SHARED = {
 }
 #: Rough seconds of the slow test modules (--durations on 2 cores), for the order only.
 MODULE_SECONDS = {
-    "tests/test_grade.py": 80,
+    "tests/test_grade.py": 150,
     "tests/test_sandbox.py": 20,
     "tests/test_site.py": 55,
     "tests/test_pdf.py": 20,

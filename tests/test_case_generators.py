@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from embcourse.checks import NOT_ATTEMPTED, PASSED, TASKS, Case, _run_case, run_check
+from embcourse.checks import (
+    NOT_ATTEMPTED,
+    PASSED,
+    TASKS,
+    Case,
+    _run_case,
+    load_cases,
+    run_check,
+)
+from embcourse.grade import DEFAULT_HIDDEN
 from embcourse.grading import make_cases
 from embcourse.grading.case_generators import GENERATORS, draw
 
@@ -90,15 +99,47 @@ def test_the_generator_finds_an_input_that_exposes_every_wrong_implementation(ta
 
 
 def test_make_cases_never_overwrites(tmp_path, capsys):
-    assert (
-        make_cases.main(
-            ["--seed", "3", "--out", str(tmp_path / "cases"), "--per-task", "2"]
-        )
-        == 0
-    )
+    assert make_cases.main(["--out", str(tmp_path / "cases"), "--per-task", "2"]) == 0
     before = (tmp_path / "cases" / "01.json").read_bytes()
     with pytest.raises(SystemExit, match="already holds 01.json.*nothing was written"):
-        make_cases.main(["--seed", "4", "--out", str(tmp_path / "cases")])
+        make_cases.main(["--out", str(tmp_path / "cases")])
     assert (tmp_path / "cases" / "01.json").read_bytes() == before
     chapters = len({task_id.split(".")[0] for task_id in TASKS})
     assert f"wrote {chapters} files, 2 cases per task" in capsys.readouterr().out
+
+
+def test_make_cases_draws_a_private_128_bit_seed_and_rebuilds_from_it(tmp_path):
+    first = tmp_path / "first"
+    make_cases.main(["--out", str(first), "--per-task", "2"])
+    seed_file = first / "seed.txt"
+    assert oct(seed_file.stat().st_mode & 0o777) == "0o600", "the owner's only"
+    seeds = {make_cases.new_seed() for _ in range(50)}
+    assert len(seeds) == 50 and max(seed.bit_length() for seed in seeds) > 120
+    again = tmp_path / "again"
+    make_cases.main(
+        ["--out", str(again), "--per-task", "2", "--seed-file", str(seed_file)]
+    )
+    for path in first.glob("*.json"):
+        assert (again / path.name).read_bytes() == path.read_bytes()
+    weak = tmp_path / "weak.txt"
+    weak.write_text(f"{8675309:x}\n")
+    with pytest.raises(SystemExit, match="fewer than 64 bits"):
+        make_cases.main(["--out", str(tmp_path / "x"), "--seed-file", str(weak)])
+    assert not (tmp_path / "x").exists(), "nothing written"
+    with pytest.raises(SystemExit):  # no typed seed: argparse refuses the option
+        make_cases.main(["--seed", "8675309", "--out", str(tmp_path / "y")])
+
+
+def _inputs(case) -> str:
+    return make_cases._inputs(case.args, case.kwargs)
+
+
+def test_no_hidden_case_has_a_public_case_inputs(tmp_path):
+    """A function returning the public answers must earn nothing."""
+    make_cases.write(make_cases.make_cases(make_cases.new_seed(), 6), tmp_path)
+    for folder in (DEFAULT_HIDDEN, tmp_path):
+        for task_id in TASKS:
+            cases = load_cases(task_id, folder)
+            public = {_inputs(case) for case in cases if not case.hidden}
+            same = [c.name for c in cases if c.hidden and _inputs(c) in public]
+            assert same == [], (folder.name, task_id, same)

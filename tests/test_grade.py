@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import ROOT, chapter_notebooks
+from embcourse.checks import TASKS, load_cases
 from embcourse.grade import DEFAULT_HIDDEN, Limits, grade_all, main
 from embcourse.grading import report, sandbox
 
@@ -95,7 +98,15 @@ def corpus_gradebook(tmp_path_factory, grading_sandbox):
     make_corpus.add_special_entries(submissions)
     before = {
         "repo": _tree_digest(
-            ROOT, skip=(".venv", "_build", ".git", ".pytest_cache", "__pycache__")
+            ROOT,
+            skip=(
+                ".venv",
+                "_build",
+                ".git",
+                ".pytest_cache",
+                ".ruff_cache",
+                "__pycache__",
+            ),
         ),
         "decoy": _tree_digest(DECOY),
         "submissions": _tree_digest(submissions),
@@ -138,7 +149,15 @@ def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_grade
     assert _tree_digest(corpus_gradebook["submissions"]) == before["submissions"]
     assert (
         _tree_digest(
-            ROOT, skip=(".venv", "_build", ".git", ".pytest_cache", "__pycache__")
+            ROOT,
+            skip=(
+                ".venv",
+                "_build",
+                ".git",
+                ".pytest_cache",
+                ".ruff_cache",
+                "__pycache__",
+            ),
         )
         == before["repo"]
     )
@@ -157,6 +176,14 @@ def test_temporary_folders_are_removed(corpus_gradebook):
     assert left == set()
 
 
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if isinstance(value, dict):
+        return _leaves(list(value)) + _leaves(list(value.values()))
+    return [value]
+
+
 def test_feedback_never_reveals_hidden_cases(corpus_gradebook):
     folder = corpus_gradebook["out"] / "feedback"
     texts = {
@@ -167,15 +194,35 @@ def test_feedback_never_reveals_hidden_cases(corpus_gradebook):
     )
     failing = texts["patches_print.md"]
     assert (
-        "hidden case 'case matters'" in failing
+        "hidden cases: 0 of 4 passed" in failing
         and "hint:" in failing
         and "called:" in failing
     )
     leaks = texts["leaks_through_exceptions.md"]
-    assert "hidden case 'float64': raised an exception." in leaks
+    assert "hidden cases: 0 of 3 passed" in leaks, "a count per task, no kinds"
+    cases = [
+        c for t in TASKS if t.startswith("01.") for c in load_cases(t, DEFAULT_HIDDEN)
+    ]
+    public = " ".join(repr([c.name, c.args, c.kwargs]) for c in cases if not c.hidden)
+    secrets = {  # the hidden inputs' words and numbers that no public case has
+        repr(leaf)
+        for case in cases
+        if case.hidden
+        for leaf in _leaves(case.args)
+        if (isinstance(leaf, str) and len(leaf) >= 3)
+        or (isinstance(leaf, int) and leaf >= 100)
+    } - set(re.findall(r"'[^']*'|\d+", public))
+    assert {"'THE'", "30522"} <= secrets
     for name, text in texts.items():
-        for secret in ("zzz", "THE", "30522", "LEAK", "Error:"):
+        for secret in ("LEAK", "Error:", *secrets):
             assert secret not in text, (name, secret)
+        for line in text.splitlines():
+            if line.lstrip().startswith("hidden"):
+                assert re.fullmatch(
+                    r"  hidden cases: \d+ of \d+ passed \(their inputs, and how each "
+                    r"one failed, are not shown\)",
+                    line,
+                ), (name, line)
     assert (
         "got:" not in texts["records_hidden_inputs.md"]
         and "['b', 'a', 'b']" in texts["records_hidden_inputs.md"]
@@ -336,3 +383,56 @@ def test_two_graders_at_once_never_share_a_kernel_uid():
     again, lock = sandbox.claim_slot()
     lock.close()
     assert again <= first, "a slot is free again once its lock is closed"
+
+
+HOG = (
+    "import os, time\n"
+    "started = time.monotonic()\n"
+    "for _ in range(52):\n"
+    "    if os.fork() == 0:\n"
+    "        os.setsid()\n"
+    "        while time.monotonic() - started < 15:\n"
+    "            pass\n"
+    "        os._exit(0)\n"
+)
+
+
+def test_a_cpu_hog_costs_its_neighbours_nothing(tmp_path, grading_sandbox):
+    """52 busy processes, each in its own session, beside two correct notebooks graded
+    at the same time: the neighbours keep full marks."""
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    nbformat.write(
+        make_corpus.exercise_with([HOG], solved=make_corpus.ALL),
+        submissions / "hog.ipynb",
+    )
+    for name in ("ada", "grace"):
+        shutil.copy(CORPUS / "full_marks.ipynb", submissions / f"{name}.ipynb")
+    out = tmp_path / "grades.csv"
+    grade_all("01", submissions, out, DEFAULT_HIDDEN, None, 2, FAST, quiet=True)
+    rows = _rows(out)
+    for name in ("ada", "grace"):
+        assert (rows[name]["status"], float(rows[name]["total"])) == (
+            "graded",
+            make_corpus.FULL,
+        ), rows[name]["reason"]
+    assert "hog" in rows
+
+
+def test_refuses_to_grade_without_hidden_cases(tmp_path, grading_sandbox):
+    (tmp_path / "subs").mkdir()
+    shutil.copy(CORPUS / "full_marks.ipynb", tmp_path / "subs" / "ada.ipynb")
+    (tmp_path / "hidden").mkdir()
+    (tmp_path / "hidden" / "01.json").write_text('{"01.build_vocabulary": []}')
+    with pytest.raises(SystemExit, match="no hidden cases for 01.build_vocabulary"):
+        grade_all(
+            "01",
+            tmp_path / "subs",
+            tmp_path / "grades.csv",
+            tmp_path / "hidden",
+            None,
+            1,
+            FAST,
+            quiet=True,
+        )
+    assert not (tmp_path / "grades.csv").exists()

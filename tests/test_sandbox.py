@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.slow  # runs the grader; left out by make test-fast
 #: folders above the read-only binds; as an ordinary user they belong to the sandbox's
 #: own user, and the write lands in the sandbox's memory. Either way the host is
 #: untouched, which every test below checks.
+#: Whether this machine gives each kernel a cgroup (memory, processes, CPU as a group).
+GROUPS = sandbox.cgroup_parents()[0] != "none"
 IN_REPOSITORY = "EACCES|EROFS" if sandbox.running_as_root() else "EACCES|EROFS|ok"
 HOST_PATHS = [
     ROOT / "escape.txt",
@@ -96,28 +99,61 @@ EXPECTED = {
         "fill the work folder": "ENOSPC",
         "fork 500 processes": "EAGAIN" if sandbox.process_limit_applies() else "ok",
     },
+    "memory_outside_rlimits": {
+        "create a memfd": "EPERM",
+        "write 10 files of 60 MB into /dev/shm": "ENOSPC",
+        "a user namespace of its own": "EPERM",
+        "clone3, whose flags a filter cannot see": "ENOSYS",
+        "hold 1.2 GB in 4 processes of 300 MB": "killed by the group's memory limit"
+        if GROUPS
+        else "ok",
+    },
+    "channels_between_kernels": {
+        "a lock on a shared file, seen by another process": "not seen",
+        "a record lock, seen by another process": "not seen",
+        "evict a shared file's pages (it does nothing)": "ok",
+        "read only if cached (RWF_NOWAIT)": "ENOSYS|ENOTSUP",
+        "mincore": "ENOSYS",
+        "io_uring_setup": "ENOSYS",
+        "cachestat": "ENOSYS",
+        "read the hidden cases' generators": "ENOENT",
+    },
+    "cpu_hog": {
+        "4 busy processes take more than one core": "held to one core"
+        if GROUPS and (os.cpu_count() or 1) > 1
+        else "ok|held to one core",
+    },
 }
 
 
 def run_in_sandbox(
-    code: str, tmp_path: Path, seconds: int = 120
+    code: str,
+    tmp_path: Path,
+    seconds: int = 120,
+    memory_mb: int = 1024,
+    guarded: bool = True,
 ) -> subprocess.CompletedProcess:
-    """Run ``code`` in the sandbox as a kernel would be, with a sealed exchange
-    folder."""
+    """Run ``code`` in the sandbox as a kernel would be: a sealed exchange folder, the
+    seccomp filter, and a cgroup where the machine allows one (``guarded=False``: the
+    namespaces only, without the filter and the cgroup)."""
     exchange = tmp_path / "exchange"
+    tmp_path.mkdir(exist_ok=True)
     sandbox.prepare_exchange(exchange)
     folder = exchange / "kernel-1"
     folder.mkdir()
     (folder / "connection.json").write_text("{}")
     sandbox.seal_exchange(folder)
     slot, lock = sandbox.claim_slot()  # a uid no grader running at the same time uses
-    filter_fd = sandbox.seccomp_fd()
+    filter_fd = sandbox.seccomp_fd() if guarded else None
+    limits = sandbox.SandboxLimits(cpu_seconds=seconds, memory_mb=memory_mb)
+    group = sandbox.KernelGroup.create(slot, limits) if guarded else None
     command = sandbox.command(
         [sys.executable, "-"],
         folder,
         slot,
-        sandbox.SandboxLimits(cpu_seconds=seconds),
+        limits,
         seccomp_fd=filter_fd,
+        group=group,
     )
     try:
         return subprocess.run(
@@ -130,6 +166,8 @@ def run_in_sandbox(
             check=False,
         )
     finally:
+        if group is not None:
+            group.remove()
         lock.close()
         if filter_fd is not None:
             os.close(filter_fd)
@@ -163,6 +201,57 @@ def test_the_sandbox_answers_each_attack(name, tmp_path):
     assert sorted(outcomes) == sorted(EXPECTED[name]), result.stderr[-2000:]
     for what, allowed in EXPECTED[name].items():
         assert outcomes[what] in allowed.split("|"), (what, outcomes[what])
+
+
+def _outcomes(result: subprocess.CompletedProcess) -> dict[str, str]:
+    return dict(
+        line[len("ATTACK ") :].split(": ", 1)
+        for line in result.stdout.splitlines()
+        if line.startswith("ATTACK ")
+    )
+
+
+def test_the_round_two_attacks_work_without_the_filter_and_the_cgroup(tmp_path):
+    """The attacks above can fail: without the filter and the cgroup they succeed."""
+    channels = _outcomes(
+        run_in_sandbox(
+            snippet("channels_between_kernels"), tmp_path / "a", guarded=False
+        )
+    )
+    assert channels["a lock on a shared file, seen by another process"] == "ok"
+    assert channels["a record lock, seen by another process"] == "ok"
+    assert channels["mincore"] != "ENOSYS"
+    memory = _outcomes(
+        run_in_sandbox(snippet("memory_outside_rlimits"), tmp_path / "b", guarded=False)
+    )
+    assert memory["create a memfd"] == "ok"
+    assert memory["hold 1.2 GB in 4 processes of 300 MB"] == "ok"
+    if (os.cpu_count() or 1) > 1:
+        hog = _outcomes(
+            run_in_sandbox(snippet("cpu_hog"), tmp_path / "c", guarded=False)
+        )
+        assert hog["4 busy processes take more than one core"] == "ok"
+
+
+@pytest.mark.skipif(not GROUPS, reason="no cgroup can be created on this machine")
+def test_a_group_is_removed_with_everything_in_it(tmp_path):
+    slot, lock = sandbox.claim_slot()
+    try:
+        group = sandbox.KernelGroup.create(slot, sandbox.SandboxLimits())
+        assert group is not None and all(f.is_dir() for f in group.folders.values())
+        sleeper = subprocess.Popen(
+            sandbox._enter(group) + ["sleep", "987652"], start_new_session=True
+        )
+        deadline = time.monotonic() + 5
+        while sleeper.pid not in group.pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sleeper.pid in group.pids(), "the kernel's first process joins"
+        assert Path(f"/proc/{sleeper.pid}/oom_score_adj").read_text().strip() == "1000"
+        group.remove()
+        assert sleeper.wait(timeout=5) == -9
+        assert not any(f.exists() for f in group.folders.values())
+    finally:
+        lock.close()
 
 
 def test_the_kernel_runs_unprivileged_with_nothing_of_the_host(tmp_path):

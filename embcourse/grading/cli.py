@@ -13,6 +13,7 @@ in a child process (:mod:`embcourse.grading.runner`) whose kernel runs in the sa
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import queue
@@ -31,6 +32,7 @@ from embcourse.grading.outcome import GRADER_FAILED, INVALID, TIMEOUT, Submissio
 from embcourse.grading.runner import Limits
 
 DEFAULT_HIDDEN = repo_root() / "grading" / "hidden"
+JOB_PREFIX = "embcourse-grade-"
 UNSANDBOXED_NOTE = "graded WITHOUT the sandbox (--unsandboxed)"
 
 
@@ -58,15 +60,20 @@ def grade_one(
     sandboxed: bool,
 ) -> Submission:
     """Grade one submission in a child process; its temporary folder is always
-    removed."""
-    notebook, problem = submissions.read(entry.path)
-    if notebook is None:
+    removed (by the next grader, if this one is killed: :func:`remove_stale_jobs`).
+
+    The file is only checked here (a regular file, not too large); it is read and
+    parsed in the child, under the child's memory limit.
+    """
+    problem = submissions.refuse(entry.path)
+    if problem:
         return Submission(entry.learner, INVALID, problem)
-    folder = Path(tempfile.mkdtemp(prefix="embcourse-grade-"))
+    folder = Path(tempfile.mkdtemp(prefix=JOB_PREFIX))
+    # Held while the folder is in use; a folder whose lock can be taken is stale.
+    owner = open(folder / "owner.lock", "w")  # noqa: SIM115 (closed in finally)
+    fcntl.flock(owner, fcntl.LOCK_EX)
     try:
-        job = runner.job(
-            submissions.code_cells(notebook), tasks, hidden_dir, limits, slot, sandboxed
-        )
+        job = runner.job(entry.path, tasks, hidden_dir, limits, slot, sandboxed)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         sandbox.prepare_exchange(folder / "exchange")
         case_count = sum(len(load_cases(task_id, hidden_dir)) for task_id in tasks)
@@ -99,6 +106,33 @@ def grade_one(
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        owner.close()
+
+
+def remove_stale_jobs() -> int:
+    """Remove job folders left by a grader that was killed; return how many.
+
+    Each job folder holds ``owner.lock``, locked by the grader that uses it; one whose
+    lock can be taken belongs to no running grader.
+    """
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(JOB_PREFIX + "*"):
+        try:
+            with open(folder / "owner.lock") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except FileNotFoundError:  # being created now, or left before its lock was
+            try:
+                old = time.time() - folder.lstat().st_mtime > 3600
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue  # in use, or not ours to remove
+    return removed
 
 
 def grade_all(
@@ -125,6 +159,32 @@ def grade_all(
             sandbox.check_available()
         except sandbox.SandboxUnavailable as error:
             raise SystemExit(f"error: {error}") from None
+    missing = [
+        task_id
+        for task_id in tasks
+        if not any(case.hidden for case in load_cases(task_id, hidden_dir))
+    ]
+    if missing:
+        raise SystemExit(
+            f"error: no hidden cases for {', '.join(missing)} in {hidden_dir}. Points "
+            "come from hidden cases only: make a folder of them with 'python -m "
+            "embcourse.grading.make_cases --out FOLDER' and pass --hidden FOLDER."
+        )
+    sandbox.protect_grader()
+    stale = remove_stale_jobs() + sandbox.remove_stale_groups()
+    if stale and not quiet:
+        print(f"note: removed {stale} job folder(s) or group(s) a killed grader left")
+    version, _ = sandbox.cgroup_parents()
+    if version == "none" and not quiet:
+        print(
+            "warning: no cgroup can be created here, so a kernel's memory, processes "
+            "and CPU are limited per process only (rlimits): memory spread over "
+            "processes can exceed --memory-mb, and a busy notebook slows its "
+            "neighbours. Grade as root, or in a cgroup delegated to you, for group "
+            "limits (see the instructors page).",
+            file=sys.stderr,
+        )
+    sandbox.warm_page_cache()
     entries, skipped = submissions.find(folder)
     if skipped and not quiet:
         print(

@@ -64,6 +64,8 @@ class KernelSession:
         self.shell = self.control = None
         self.session: Session | None = None
         self.starts = 0
+        self.group: sandbox.KernelGroup | None = None
+        self.oom_kills = 0  # processes the cgroup's memory limit killed, all starts
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -114,6 +116,7 @@ class KernelSession:
             "--HistoryManager.enabled=False",
         ]
         filter_fd = sandbox.seccomp_fd() if self.sandboxed else None
+        self.group = sandbox.KernelGroup.create(self.slot, self.limits)
         argv = sandbox.command(
             program,
             folder,
@@ -121,6 +124,7 @@ class KernelSession:
             self.limits,
             self.sandboxed,
             seccomp_fd=filter_fd,
+            group=self.group,
         )
         environment, cwd = None, str(folder)
         if not self.sandboxed:  # no sandbox folders: a home beside the exchange folder
@@ -186,6 +190,16 @@ class KernelSession:
             # The namespace's processes die with it, a moment later: wait for them (and
             # kill any left), so that nothing of this kernel outlives it.
             sandbox.end_processes(self.slot)
+        if self.group is not None:
+            self.oom_kills += self.group.oom_kills()
+            self.group.remove()
+            self.group = None
+
+    def out_of_memory(self) -> bool:
+        """True if the cgroup's memory limit has killed a process of this kernel."""
+        return self.oom_kills > 0 or (
+            self.group is not None and self.group.oom_kills() > 0
+        )
 
     def close(self) -> None:
         """Stop the kernel and release the messaging context."""
@@ -248,10 +262,10 @@ class KernelSession:
                 _, message = self.session.recv(socket, mode=zmq.NOBLOCK, content=True)
             except Exception:  # unsigned, malformed or oversized: not a reply to us
                 continue
-            if (
-                isinstance(message, dict)
-                and message.get("parent_header", {}).get("msg_id") == msg_id
-            ):
+            if not isinstance(message, dict):
+                continue
+            parent = message.get("parent_header")
+            if isinstance(parent, dict) and parent.get("msg_id") == msg_id:
                 return message
 
 

@@ -1,14 +1,19 @@
-"""Write a folder of fresh hidden cases from a private seed, for grading.
+"""Write a folder of fresh hidden cases from a new private seed, for grading.
 
-    python -m embcourse.grading.make_cases --seed 8675309 --out ~/private-cases
-    [--per-task 6]
+    python -m embcourse.grading.make_cases --out ~/private-cases [--per-task 6]
 
-For every task of every chapter, draws ``--per-task`` inputs with the task's generator
-(:mod:`embcourse.grading.case_generators`) and computes the expected value with the
-course's reference solution (the function in ``solutions/NN_*.ipynb``). The folder gets
-one ``NN.json`` per chapter, in the format of ``grading/hidden/``; grade with
-``python -m embcourse.grade NN SUBMISSIONS --hidden ~/private-cases``. Keep the seed
-private: anyone with the seed and this command can rebuild the cases.
+Draws a 128-bit seed from the operating system's random source, writes it to
+``FOLDER/seed.txt`` and, for every task of every chapter, draws ``--per-task`` inputs
+with the task's generator (:mod:`embcourse.grading.case_generators`) and computes the
+expected value with the course's reference solution (the function in
+``solutions/NN_*.ipynb``). An input equal to one of the task's public cases is drawn
+again. The folder gets one ``NN.json`` per chapter, in the format of
+``grading/hidden/``; grade with ``python -m embcourse.grade NN SUBMISSIONS --hidden
+~/private-cases``.
+
+``--seed-file FOLDER/seed.txt`` rebuilds the same cases (into a new folder). Keep the
+folder private: its seed rebuilds every case, and nothing else can (the grader's
+sandbox cannot read this code or the folder, and 128 bits cannot be searched).
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
+import secrets
 import sys
 from pathlib import Path
 
 import nbformat
 import numpy as np
 
-from embcourse.checks import TASKS, compare_negatives
+from embcourse.checks import TASKS, compare_negatives, load_cases
 from embcourse.data import repo_root
 from embcourse.grading.case_generators import draw
 
@@ -84,6 +91,38 @@ def expected_value(task_id: str, function, args: list, kwargs: dict):
     return plain(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
 
 
+def _inputs(args: list, kwargs: dict) -> str:
+    """A case's inputs as one comparable text."""
+    return json.dumps([plain(args), plain(kwargs)], sort_keys=True)
+
+
+#: Bits of a new seed: far too many to search by trying seeds against a case.
+SEED_BITS = 128
+
+
+def new_seed() -> int:
+    """A fresh private seed from the operating system's random source."""
+    return secrets.randbits(SEED_BITS)
+
+
+def read_seed(path: Path) -> int:
+    """The seed in a ``seed.txt`` that make_cases wrote."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        seed = int(text, 16)
+    except (OSError, ValueError) as error:
+        raise SystemExit(
+            f"error: cannot read a seed from {path} ({error}). Pass the seed.txt "
+            "that make_cases wrote into a cases folder."
+        ) from None
+    if seed.bit_length() <= 64:
+        raise SystemExit(
+            f"error: the seed in {path} has fewer than 64 bits, so it could be found "
+            "by trying seeds. Make new cases without --seed-file."
+        )
+    return seed
+
+
 def make_cases(seed: int, per_task: int = 6) -> dict[str, dict]:
     """Hidden cases for every chapter: ``{chapter: {task_id: [case, ...]}}``."""
     rng = np.random.default_rng(seed)
@@ -92,9 +131,12 @@ def make_cases(seed: int, per_task: int = 6) -> dict[str, dict]:
         chapter = task_id.split(".")[0]
         solutions = reference_solutions(chapter)
         function = solutions[TASKS[task_id].function_name]
+        public = {_inputs(case.args, case.kwargs) for case in load_cases(task_id)}
         cases = []
         for number in range(1, per_task + 1):
             args, kwargs, arrays = draw(task_id, rng)
+            while _inputs(args, kwargs) in public:  # a public case's answer is known
+                args, kwargs, arrays = draw(task_id, rng)
             case = {"name": f"generated {number}", "args": args}
             if kwargs:
                 case["kwargs"] = kwargs
@@ -121,16 +163,24 @@ def write(tables: dict[str, dict], folder: Path) -> list[Path]:
     return paths
 
 
+def write_seed(seed: int, folder: Path) -> Path:
+    """Write ``seed.txt`` (hexadecimal), readable by its owner only."""
+    path = folder / "seed.txt"
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(f"{seed:032x}\n")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m embcourse.grading.make_cases",
         description="Write fresh hidden cases from a private seed.",
     )
     parser.add_argument(
-        "--seed",
-        type=int,
-        required=True,
-        help="a private number; the same seed gives the same cases",
+        "--seed-file",
+        type=Path,
+        help="rebuild the cases of an earlier folder from its seed.txt",
     )
     parser.add_argument(
         "--out", type=Path, required=True, help="a new folder for the NN.json files"
@@ -141,8 +191,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.per_task < 1:
         raise SystemExit("error: --per-task must be at least 1.")
-    paths = write(make_cases(args.seed, args.per_task), args.out)
-    print(f"wrote {len(paths)} files, {args.per_task} cases per task, to {args.out}/")
+    seed = read_seed(args.seed_file) if args.seed_file else new_seed()
+    names = sorted({f"{task_id.split('.')[0]}.json" for task_id in TASKS})
+    existing = [name for name in [*names, "seed.txt"] if (args.out / name).exists()]
+    if existing:
+        raise SystemExit(
+            f"error: {args.out} already holds {', '.join(existing)}. Choose a new "
+            "folder (or move those files away): nothing was written."
+        )
+    paths = write(make_cases(seed, args.per_task), args.out)
+    write_seed(seed, args.out)
+    print(
+        f"wrote {len(paths)} files, {args.per_task} cases per task, and the seed "
+        f"(seed.txt: keep it private) to {args.out}/"
+    )
     return 0
 
 

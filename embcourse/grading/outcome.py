@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from embcourse.checks import Case, CaseOutcome, CheckResult, load_cases
+from embcourse.checks import PASSED, Case, CaseOutcome, CheckResult, load_cases
 
 GRADED, TIMEOUT, KERNEL_DIED, OUT_OF_MEMORY, INVALID, GRADER_FAILED = (
     "graded",
@@ -32,11 +32,17 @@ class Submission:
     results: dict[str, CheckResult] = field(default_factory=dict)
 
     def points(self, task_id: str) -> float:
-        """The points earned on one task: its share of passed cases."""
+        """The points earned on one task: its share of passed *hidden* cases.
+
+        The public cases are in the learner's notebook with their answers, so they are
+        for feedback only: a function that returns the public answers earns nothing.
+        """
         result = self.results.get(task_id)
-        if result is None or not result.total:
+        hidden = [o for o in result.outcomes if o.case.hidden] if result else []
+        if not hidden:
             return 0.0
-        return round(POINTS_PER_TASK * result.passed / result.total, 2)
+        passed = sum(outcome.status == PASSED for outcome in hidden)
+        return round(POINTS_PER_TASK * passed / len(hidden), 2)
 
     def to_json(self) -> dict:
         """A plain form to send from the grading child process (no hidden case data)."""

@@ -41,9 +41,10 @@ from embcourse.checks import (
     load_cases,
     summarise,
 )
-from embcourse.grading import kernel, sandbox
+from embcourse.grading import kernel, sandbox, submissions
 from embcourse.grading.outcome import (
     GRADED,
+    INVALID,
     KERNEL_DIED,
     OUT_OF_MEMORY,
     TIMEOUT,
@@ -152,6 +153,13 @@ class Grading:
                     f"code cell {number} ran longer than {limits.cell_seconds} s "
                     "and was stopped; grading went on without it",
                 )
+            elif self.session.out_of_memory():
+                self.problem(
+                    OUT_OF_MEMORY,
+                    f"code cell {number} used more than the kernel's "
+                    f"{limits.memory_mb} MB of memory and was stopped; grading went "
+                    "on without it",
+                )
             else:
                 self.problem(
                     KERNEL_DIED,
@@ -191,9 +199,10 @@ class Grading:
         if reply.kind in (kernel.TIMEOUT, kernel.DEAD):
             what = (
                 f"did not finish within {seconds} s for its {len(cases)} cases: check "
-                "for a "
-                "loop that never ends"
+                "for a loop that never ends"
                 if reply.kind == kernel.TIMEOUT
+                else "used more memory than the kernel may"
+                if self.session.out_of_memory()
                 else "stopped the kernel"
             )
             self.recover(time.monotonic() + limits.notebook_seconds)
@@ -298,29 +307,52 @@ def grade(
     return row
 
 
+def read_cells(path: Path) -> tuple[list[str] | None, str]:
+    """The submission's code cells, or None and why it cannot be read.
+
+    Runs here, in the submission's own process under its memory limit, so that a
+    pathological file (millions of nested or empty objects) costs only its own row.
+    """
+    try:
+        notebook, problem = submissions.read(path)
+    except MemoryError:
+        return None, (
+            "the file takes more memory to read than a notebook may: clear the outputs "
+            "and hand it in again"
+        )
+    if notebook is None:
+        return None, problem
+    return submissions.code_cells(notebook), ""
+
+
 def main(argv: list[str]) -> int:
     """Child-process entry: read JOB_FOLDER/job.json, write JOB_FOLDER/result.json."""
     folder = Path(argv[0])
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     memory = 2 * 1024**3  # the grader's own side of one submission: a flood of large
-    # messages from the kernel ends this process, and only this learner's row says so
+    # messages from the kernel, or a notebook that is costly to parse, ends this
+    # process, and only this learner's row says so
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
-    hidden = Path(job["hidden_dir"]) if job["hidden_dir"] else None
-    row = grade(
-        job["cells"],
-        job["tasks"],
-        hidden,
-        Limits(**job["limits"]),
-        folder / "exchange",
-        job["slot"],
-        job["sandboxed"],
-    )
+    cells, problem = read_cells(Path(job["notebook"]))
+    if cells is None:
+        row = Submission("", INVALID, problem)
+    else:
+        hidden = Path(job["hidden_dir"]) if job["hidden_dir"] else None
+        row = grade(
+            cells,
+            job["tasks"],
+            hidden,
+            Limits(**job["limits"]),
+            folder / "exchange",
+            job["slot"],
+            job["sandboxed"],
+        )
     (folder / "result.json").write_text(json.dumps(row.to_json()), encoding="utf-8")
     return 0
 
 
 def job(
-    cells: list[str],
+    notebook: Path,
     tasks: list[str],
     hidden_dir: Path | None,
     limits: Limits,
@@ -329,7 +361,7 @@ def job(
 ) -> dict:
     """The job.json a grader writes for :func:`main`."""
     return {
-        "cells": cells,
+        "notebook": str(notebook),
         "tasks": tasks,
         "hidden_dir": str(hidden_dir) if hidden_dir else None,
         "limits": asdict(limits),

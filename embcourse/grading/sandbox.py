@@ -26,18 +26,32 @@ code running inside the learner's own process:
   once the kernel has opened its sockets. When the grader is an ordinary user,
   bubblewrap adds a user namespace in which the kernel is uid/gid 65534 with every
   capability dropped; on the host it is still the instructor's own user.
-- **Resources** (rlimits, set by ``prlimit`` before the kernel starts, so it cannot
-  raise them): data memory, address space (which also bounds shared memory), CPU
-  seconds, size of any file written, open files, no core files, and the number of
-  processes and threads. The process limit counts the
-  processes of one user: the kernel's own uid as root, or (Linux 5.14 and later) the
-  user inside its own user namespace; on an older kernel, as an ordinary user, it would
-  count the instructor's own processes too, so it is left out there.
-  cgroup limits are not used (see the instructors page).
-- **System calls**: a seccomp filter refuses, with EPERM, the key-management calls (a
-  kernel could otherwise leave keys in its uid's keyring for the next learner's kernel),
-  ``ptrace``, ``perf_event_open``, ``bpf`` and ``userfaultfd``, and every system call of
-  another architecture (x86-64 and arm64; elsewhere there is no filter).
+- **Resources as a group** (:class:`KernelGroup`): a cgroup per kernel start (v2, or
+  the v1 memory, pids and cpu controllers, whichever the grader can create children
+  in) caps the memory of all its processes together, shared memory, memfd and tmpfs
+  pages included, without swap; the number of processes; and its CPU to one core, so
+  that a busy notebook cannot starve its neighbours. The kernel's first process joins
+  the group before anything else runs, and sets its ``oom_score_adj`` to 1000 (as
+  root, for good): the out-of-memory killer takes the kernel before the grader.
+- **Resources per process** (rlimits, set by ``prlimit`` before the kernel starts, so
+  it cannot raise them): data memory, address space, CPU seconds, size of any file
+  written, open files, no core files, and the number of processes and threads. The
+  process limit counts the processes of one user: the kernel's own uid as root, or
+  (Linux 5.14 and later) the user inside its own user namespace; on an older kernel,
+  as an ordinary user, it would count the instructor's own processes too, so it is
+  left out there.
+- **System calls**: a seccomp filter (:data:`RULES`) refuses the key-management calls
+  (keys left in its uid's keyring for the next learner's kernel), ``ptrace``,
+  ``perf_event_open``, ``bpf``, ``userfaultfd``, ``process_madvise``, a user namespace
+  of its own (in which it could mount a tmpfs outside every limit), ``setns``,
+  ``memfd_create``, and every system call of another architecture (x86-64 and arm64;
+  elsewhere there is no filter).
+- **Channels between kernels**: they share the host's read-only files. Locks on them
+  are no-ops, evicting their pages is a no-op, and asking whether a page is cached
+  without reading it is refused (all in the filter); :func:`warm_page_cache` caches
+  every file at the start of grading, so reading a page leaves nothing to time.
+- **The grading code** (this folder, with the hidden cases' generators) is covered by
+  an empty folder: the kernel cannot read it.
 
 :func:`check_available` says, with what to do, when bubblewrap is missing or the
 system does not allow namespaces. Graders can then pass ``--unsandboxed`` and get the
@@ -51,6 +65,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +96,7 @@ class SandboxLimits:
     disk_mb: int = 256  # size of /work; /tmp gets a quarter of it
     processes: int = 64  # RLIMIT_NPROC (threads count too), see process_limit_applies
     open_files: int = 256  # RLIMIT_NOFILE
+    cpus: float = 1.0  # the cgroup's CPU quota, in cores
 
 
 #: How many kernels may run at once on one machine, over every grader running there.
@@ -233,11 +249,56 @@ def processes_of(uid: int) -> list[int]:
     return found
 
 
-# --- a seccomp filter: system calls no submission needs, refused with EPERM -----------
-# The key-management calls would let a kernel leave keys in its uid's keyring for the
-# next learner's kernel; the others reach into other processes or the kernel's
-# internals.
-_BLOCKED = {  # machine: (audit arch, {name: number})
+# --- a seccomp filter: system calls no submission needs -------------------------------
+# Each rule: (name, action, condition). The condition, when there is one, is on one
+# argument's low 32 bits: ("set", index, mask) matches when any bit of mask is set,
+# ("in", index, values) when the argument is one of values.
+EPERM, ENOSYS, NO_OP = (
+    1,
+    38,
+    0,
+)  # errno returned; NO_OP: the call "succeeds", does nothing
+CLONE_NEWUSER = 0x10000000
+#: fcntl's record-lock commands: F_GETLK, F_SETLK, F_SETLKW and the OFD ones.
+LOCK_COMMANDS = (5, 6, 7, 36, 37, 38)
+MADV_COLD, MADV_PAGEOUT = 20, 21
+RULES = [
+    # State left in the host's kernel: keys in the uid's keyring for the next kernel.
+    ("add_key", EPERM, None),
+    ("request_key", EPERM, None),
+    ("keyctl", EPERM, None),
+    # Reaching into other processes or the kernel's internals.
+    ("ptrace", EPERM, None),
+    ("perf_event_open", EPERM, None),
+    ("bpf", EPERM, None),
+    ("userfaultfd", EPERM, None),
+    ("process_madvise", EPERM, None),
+    # A user namespace of its own would give it capabilities there (mounting a tmpfs
+    # outside every limit); clone3 hides its flags from the filter, so it is refused
+    # with ENOSYS, and the C library falls back to clone.
+    ("unshare", EPERM, ("set", 0, CLONE_NEWUSER)),
+    ("clone", EPERM, ("set", 0, CLONE_NEWUSER)),
+    ("clone3", ENOSYS, None),
+    ("setns", EPERM, None),
+    # Memory that belongs to no process.
+    ("memfd_create", EPERM, None),
+    # Channels between kernels through the host's shared read-only files: locks (on a
+    # file another kernel can open) and the page cache (evicting a page, or asking
+    # whether it is cached without reading it). Locks and advice "succeed" and do
+    # nothing, so that libraries taking a lock on their own files keep working.
+    ("flock", NO_OP, None),
+    ("fcntl", NO_OP, ("in", 1, LOCK_COMMANDS)),
+    ("fadvise64", NO_OP, None),
+    ("madvise", NO_OP, ("in", 2, (MADV_COLD, MADV_PAGEOUT))),
+    ("mincore", ENOSYS, None),
+    ("cachestat", ENOSYS, None),
+    ("preadv2", ENOSYS, None),  # RWF_NOWAIT reads only what is cached
+    ("pwritev2", ENOSYS, None),
+    ("io_uring_setup", ENOSYS, None),
+    ("io_uring_enter", ENOSYS, None),
+    ("io_uring_register", ENOSYS, None),
+]
+_SYSCALLS = {  # machine: (audit arch, {name: number})
     "x86_64": (
         0xC000003E,
         {
@@ -248,6 +309,23 @@ _BLOCKED = {  # machine: (audit arch, {name: number})
             "perf_event_open": 298,
             "bpf": 321,
             "userfaultfd": 323,
+            "process_madvise": 440,
+            "unshare": 272,
+            "clone": 56,
+            "clone3": 435,
+            "setns": 308,
+            "memfd_create": 319,
+            "flock": 73,
+            "fcntl": 72,
+            "fadvise64": 221,
+            "madvise": 28,
+            "mincore": 27,
+            "cachestat": 451,
+            "preadv2": 327,
+            "pwritev2": 328,
+            "io_uring_setup": 425,
+            "io_uring_enter": 426,
+            "io_uring_register": 427,
         },
     ),
     "aarch64": (
@@ -260,6 +338,23 @@ _BLOCKED = {  # machine: (audit arch, {name: number})
             "perf_event_open": 241,
             "bpf": 280,
             "userfaultfd": 282,
+            "process_madvise": 440,
+            "unshare": 97,
+            "clone": 220,
+            "clone3": 435,
+            "setns": 268,
+            "memfd_create": 279,
+            "flock": 32,
+            "fcntl": 25,
+            "fadvise64": 223,
+            "madvise": 233,
+            "mincore": 232,
+            "cachestat": 451,
+            "preadv2": 286,
+            "pwritev2": 287,
+            "io_uring_setup": 425,
+            "io_uring_enter": 426,
+            "io_uring_register": 427,
         },
     ),
 }
@@ -267,25 +362,52 @@ _BLOCKED = {  # machine: (audit arch, {name: number})
 
 def seccomp_program() -> bytes | None:
     """The classic BPF program bubblewrap loads (``--seccomp``), or None on other
-    machines."""
+    machines.
+
+    Every call of another architecture (and x86-64's x32 calls) is refused; each rule
+    is one block: load the call's number, compare, test the argument, return.
+    """
     machine = os.uname().machine
-    if machine not in _BLOCKED:
+    if machine not in _SYSCALLS:
         return None
-    arch, numbers = _BLOCKED[machine]
-    load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, refuse = (
-        0x7FFF0000,
-        0x00050000 | 1,
-    )  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    blocked = sorted(numbers.values())
-    checks = (
-        [(jump_ge, 0x40000000)] if machine == "x86_64" else []
-    )  # no x32 system calls
-    checks += [(jump_eq, number) for number in blocked]
-    program = [(load, 0, 0, 4), (jump_eq, 0, len(checks) + 2, arch), (load, 0, 0, 0)]
-    for index, (code, value) in enumerate(checks):
-        program.append((code, len(checks) - index, 0, value))  # true: jump to refuse
-    program += [(ret, 0, 0, allow), (ret, 0, 0, refuse)]
+    arch, numbers = _SYSCALLS[machine]
+    load, ja, jeq, jge, jset, ret = 0x20, 0x05, 0x15, 0x35, 0x45, 0x06
+    allow, refuse = 0x7FFF0000, 0x00050000  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | n
+    blocks: list[list[tuple]] = []  # ("next") in a jump: to the next block
+    for name, errno, condition in RULES:
+        action = (ret, 0, 0, refuse | errno)
+        block = [(load, 0, 0, 0), (jeq, 0, "next", numbers[name])]
+        if condition is None:
+            block.append(action)
+        else:
+            kind, index, value = condition
+            block.append((load, 0, 0, 16 + 8 * index))  # low half of args[index]
+            if kind == "set":
+                block += [(jset, 0, "next", value), action]
+            else:
+                for position, item in enumerate(value):
+                    block.append((jeq, len(value) - position, 0, item))
+                block += [(ja, 0, 0, 1), action]
+        blocks.append(block)
+    program = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, refuse | EPERM)]
+    if machine == "x86_64":  # no x32 system calls
+        program += [
+            (load, 0, 0, 0),
+            (jge, 0, 1, 0x40000000),
+            (ret, 0, 0, refuse | EPERM),
+        ]
+    for block in blocks:
+        for position, (code, jt, jf, k) in enumerate(block):
+            to_next = len(block) - position - 1
+            program.append(
+                (
+                    code,
+                    to_next if jt == "next" else jt,
+                    to_next if jf == "next" else jf,
+                    k,
+                )
+            )
+    program.append((ret, 0, 0, allow))
     return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
 
 
@@ -317,6 +439,11 @@ def _readable_roots() -> list[str]:
     executable = Path(sys.executable)
     roots.add(str(executable.resolve().parent.parent))  # a venv's python is a symlink
     return sorted(os.path.realpath(root) for root in roots if os.path.isdir(root))
+
+
+def _grading_package() -> Path:
+    """This folder: the grader, the case generators, and this file."""
+    return Path(__file__).resolve().parent
 
 
 def _bwrap_prefix(
@@ -375,6 +502,12 @@ def _bwrap_prefix(
     ]
     for root in _readable_roots():
         argv += ["--perms", "0755", "--dir", root, "--ro-bind", root, root]
+    # The grading code (the hidden cases' generators among it) is not for the kernel:
+    # an empty read-only folder covers it.
+    argv += ["--perms", "0555", "--size", "4096", "--tmpfs", str(_grading_package())]
+    argv += ["--remount-ro", str(_grading_package())]
+    # /dev's shared-memory folder, a tmpfs too, gets the size of /tmp.
+    argv += ["--perms", "1777", "--size", str(disk // 4), "--tmpfs", "/dev/shm"]
     if exchange:
         argv += ["--bind", str(exchange_dir), EXCHANGE_DIR]
     argv += ["--chdir", WORK_DIR, "--clearenv"]
@@ -431,15 +564,19 @@ def command(
     limits: SandboxLimits,
     sandboxed: bool = True,
     seccomp_fd: int | None = None,
+    group: KernelGroup | None = None,
 ) -> list[str]:
     """The full command line that runs ``program`` (e.g. a kernel) in the sandbox.
 
-    ``seccomp_fd`` (from :func:`seccomp_fd`, passed on to the process) adds the filter.
-    With ``sandboxed=False`` (the grader's ``--unsandboxed``), only the rlimits apply.
+    ``seccomp_fd`` (from :func:`seccomp_fd`, passed on to the process) adds the filter;
+    ``group`` (from :meth:`KernelGroup.create`) puts the kernel in its cgroup. With
+    ``sandboxed=False`` (the grader's ``--unsandboxed``), only the rlimits, the cgroup
+    and the OOM preference apply.
     """
+    enter = _enter(group)
     if not sandboxed:
-        return _rlimits(limits, with_processes=False) + program
-    argv = _bwrap_prefix(exchange_dir, slot, limits)
+        return enter + _rlimits(limits, with_processes=False) + program
+    argv = enter + _bwrap_prefix(exchange_dir, slot, limits)
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     argv += ["--"]
@@ -457,6 +594,30 @@ def command(
     return argv + _rlimits(limits, with_processes=process_limit_applies()) + program
 
 
+#: Run by the kernel's first process, before anything of the learner's: make it the
+#: first the out-of-memory killer picks (as root, a score it cannot lower again), join
+#: the cgroup's folders given as arguments, then run the rest of the command.
+_ENTER_SCRIPT = (
+    'echo 1000 > /proc/self/oom_score_adj || exit 125; n="$1"; shift; '
+    'while [ "$n" -gt 0 ]; do echo "$$" > "$1" || exit 125; shift; n=$((n - 1)); '
+    'done; exec "$@"'
+)
+
+
+def _enter(group: KernelGroup | None) -> list[str]:
+    files = group.procs_files if group is not None else []
+    return ["/bin/sh", "-c", _ENTER_SCRIPT, "sh", str(len(files)), *files]
+
+
+def protect_grader() -> None:
+    """As root: make the out-of-memory killer pass over the grader and its runners."""
+    if running_as_root():
+        try:
+            Path("/proc/self/oom_score_adj").write_text("-900")
+        except OSError:
+            pass
+
+
 def process_limit_applies() -> bool:
     """True where RLIMIT_NPROC counts only the sandbox's processes (see the module
     doc)."""
@@ -467,3 +628,246 @@ def process_limit_applies() -> bool:
         return (int(release[0]), int(release[1].split("-")[0])) >= (5, 14)
     except (IndexError, ValueError):
         return False
+
+
+# --- cgroups: memory, processes and CPU of one kernel as a group ----------------------
+# rlimits are per process: memory held in memfd or tmpfs pages, or spread over many
+# processes, escapes them. A cgroup counts every page the kernel's processes charge
+# (shared memory, memfd and tmpfs included) and every process, and shares the CPU.
+
+#: Where the grader creates its groups, inside its own cgroup.
+GROUP_PREFIX = "embcourse-kernel-"
+_V1_CONTROLLERS = ("memory", "pids", "cpu")
+
+
+def _own_cgroups() -> dict[str, str]:
+    """This process's cgroup path per v1 controller, and ``""`` for the v2 one."""
+    paths = {}
+    with open("/proc/self/cgroup", encoding="utf-8") as file:
+        for line in file:
+            _, controllers, path = line.rstrip("\n").split(":", 2)
+            for name in controllers.split(",") if controllers else [""]:
+                paths[name] = path
+    return paths
+
+
+def _cgroup_mounts() -> dict[str, Path]:
+    """Mount points: each v1 controller by name, the v2 hierarchy as ``""``."""
+    mounts = {}
+    with open("/proc/self/mountinfo", encoding="utf-8") as file:
+        for line in file:
+            before, after = line.split(" - ", 1)
+            kind, _, options = after.split()[:3]
+            point = Path(before.split()[4])
+            if kind == "cgroup2":
+                mounts.setdefault("", point)
+            elif kind == "cgroup":
+                for name in options.split(","):
+                    if name in _V1_CONTROLLERS:
+                        mounts.setdefault(name, point)
+    return mounts
+
+
+def _writable_folder(path: Path) -> bool:
+    return path.is_dir() and os.access(path, os.W_OK)
+
+
+def cgroup_parents() -> tuple[str, dict[str, Path]]:
+    """Which cgroup version the grader can use and the folder each group goes into.
+
+    ``("v2", {"": folder})`` where this process's cgroup-v2 folder can hold child groups
+    with the memory, pids and cpu controllers; ``("v1", {"memory": ..., "pids": ...,
+    "cpu": ...})`` where those v1 controllers are mounted and writable; otherwise
+    ``("none", {})``.
+    """
+    try:
+        mounts, own = _cgroup_mounts(), _own_cgroups()
+    except (OSError, ValueError):
+        return "none", {}
+    if "" in mounts and "" in own:
+        parent = mounts[""] / own[""].lstrip("/")
+        try:
+            available = (parent / "cgroup.controllers").read_text().split()
+            enabled = (parent / "cgroup.subtree_control").read_text().split()
+            missing = [name for name in _V1_CONTROLLERS if name not in enabled]
+            if set(_V1_CONTROLLERS) <= set(available) and _writable_folder(parent):
+                if missing:
+                    (parent / "cgroup.subtree_control").write_text(
+                        " ".join(f"+{name}" for name in missing)
+                    )
+                return "v2", {"": parent}
+        except OSError:
+            pass  # not delegated to us (or processes in it): try v1
+    parents = {}
+    for name in _V1_CONTROLLERS:
+        if name not in mounts:
+            return "none", {}
+        parent = mounts[name] / own.get(name, "/").lstrip("/")
+        if not _writable_folder(parent):
+            return "none", {}
+        parents[name] = parent
+    return "v1", parents
+
+
+class KernelGroup:
+    """The cgroup(s) of one kernel start: created before it, removed after it.
+
+    v2: one group with ``memory.max`` (and no swap), ``pids.max``, ``cpu.max`` and
+    ``memory.oom.group`` (an out-of-memory kill takes the whole kernel). v1: one group
+    per controller with the same limits (``memory.limit_in_bytes`` and
+    ``memory.memsw.limit_in_bytes``, ``pids.max``, ``cpu.cfs_quota_us``).
+    ``procs_files`` are written by the kernel's first process (see :func:`command`), so
+    everything it starts is inside from the beginning.
+    """
+
+    def __init__(self, version: str, parents: dict[str, Path], name: str):
+        self.version = version
+        self.folders = {key: parent / name for key, parent in parents.items()}
+
+    @classmethod
+    def create(cls, slot: int, limits: SandboxLimits) -> KernelGroup | None:
+        """A new group for ``slot`` with ``limits``, or None where none can be had."""
+        version, parents = cgroup_parents()
+        if version == "none":
+            return None
+        name = f"{GROUP_PREFIX}{os.getpid()}-{slot}-{time.monotonic_ns()}"
+        group = cls(version, parents, name)
+        memory = limits.memory_mb * 1024 * 1024
+        quota = int(100_000 * limits.cpus)
+        settings = (
+            [
+                ("", "memory.max", memory),
+                ("", "memory.swap.max", 0),
+                ("", "memory.oom.group", 1),
+                ("", "pids.max", limits.processes),
+                ("", "cpu.max", f"{quota} 100000"),
+            ]
+            if version == "v2"
+            else [
+                ("memory", "memory.limit_in_bytes", memory),
+                ("memory", "memory.memsw.limit_in_bytes", memory),
+                ("pids", "pids.max", limits.processes),
+                ("cpu", "cpu.cfs_period_us", 100_000),
+                ("cpu", "cpu.cfs_quota_us", quota),
+            ]
+        )
+        try:
+            for folder in group.folders.values():
+                folder.mkdir()
+            for key, setting, value in settings:
+                path = group.folders[key] / setting
+                if path.exists() or setting != "memory.memsw.limit_in_bytes":
+                    path.write_text(str(value))  # (no swap accounting: no memsw file)
+        except OSError:
+            group.remove()
+            return None
+        return group
+
+    @property
+    def procs_files(self) -> list[str]:
+        """The files the kernel's first process writes its pid into to join."""
+        return [str(folder / "cgroup.procs") for folder in self.folders.values()]
+
+    def pids(self) -> list[int]:
+        """The processes in the group."""
+        found = set()
+        for folder in self.folders.values():
+            try:
+                found |= {int(x) for x in (folder / "cgroup.procs").read_text().split()}
+            except (OSError, ValueError):
+                pass
+        return sorted(found)
+
+    def oom_kills(self) -> int:
+        """How many processes the group's memory limit has killed."""
+        folder = self.folders.get("" if self.version == "v2" else "memory")
+        name = "memory.events" if self.version == "v2" else "memory.oom_control"
+        try:
+            for line in (folder / name).read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError, TypeError):
+            pass
+        return 0
+
+    def kill(self, seconds: float = 5.0) -> None:
+        """Kill every process in the group and wait until none is left."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = self.pids()
+            if not left or time.monotonic() > deadline:
+                return
+            for pid in left:
+                try:
+                    os.kill(pid, 9)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            time.sleep(0.02)
+
+    def remove(self) -> None:
+        """Kill what is left and remove the group's folders."""
+        self.kill()
+        for folder in self.folders.values():
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
+def remove_stale_groups() -> int:
+    """Remove the groups a grader that was killed left behind; return how many."""
+    _, parents = cgroup_parents()
+    removed = 0
+    for parent in parents.values():
+        for folder in parent.glob(f"{GROUP_PREFIX}*"):
+            owner = folder.name[len(GROUP_PREFIX) :].split("-", 1)[0]
+            if owner.isdigit() and Path(f"/proc/{owner}").exists():
+                continue  # its grader still runs
+            for pid in (folder / "cgroup.procs").read_text().split():
+                try:
+                    os.kill(int(pid), 9)
+                except (ProcessLookupError, PermissionError, ValueError):
+                    pass
+            try:
+                folder.rmdir()
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+# --- the page cache of the files every kernel reads -----------------------------------
+def warm_page_cache() -> threading.Thread:
+    """Start reading every file the kernel can read into the page cache, in the
+    background.
+
+    Kernels share the host's read-only files, and so which of their pages are cached:
+    a kernel that reads a rarely used page, and a later one that times its own read of
+    it, could pass bits between them. Evicting a page or asking whether it is cached
+    without reading it is refused by the seccomp filter; with every page cached from
+    the start of grading (where memory allows), reading one changes nothing another
+    kernel can see.
+    """
+
+    def warm() -> None:
+        for root in _readable_roots():
+            for folder, _, names in os.walk(root):
+                for name in names:
+                    try:
+                        handle = os.open(
+                            os.path.join(folder, name),
+                            os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK,
+                        )
+                    except OSError:
+                        continue
+                    try:
+                        os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
+                    except OSError:
+                        pass
+                    finally:
+                        os.close(handle)
+
+    thread = threading.Thread(target=warm, name="warm-page-cache", daemon=True)
+    thread.start()
+    return thread

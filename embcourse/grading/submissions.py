@@ -60,13 +60,12 @@ def find(folder: Path) -> tuple[list[Entry], list[str]]:
     return sorted(entries, key=lambda entry: entry.learner), skipped
 
 
-def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    """The submission as an nbformat v4 notebook, or None and the reason it cannot be
-    one."""
+def refuse(path: Path) -> str:
+    """Why ``path`` cannot be a submission without reading it ("" if it may be)."""
     try:
         info = os.lstat(path)
     except OSError as error:
-        return None, f"the file cannot be read ({error.strerror})"
+        return f"the file cannot be read ({error.strerror})"
     kinds = {
         stat.S_ISLNK: "a symbolic link",
         stat.S_ISDIR: "a folder",
@@ -77,16 +76,22 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     }
     for test, kind in kinds.items():
         if test(info.st_mode):
-            return (
-                None,
-                f"it is {kind}, not a notebook file: hand in the .ipynb file itself",
-            )
+            return f"it is {kind}, not a notebook file: hand in the .ipynb file itself"
     if info.st_size > MAX_NOTEBOOK_BYTES:
-        return None, (
+        return (
             f"the file is {info.st_size / 1e6:.0f} MB, more than the "
             f"{MAX_NOTEBOOK_BYTES // 1_000_000} MB allowed: clear the outputs and "
             "hand it in again"
         )
+    return ""
+
+
+def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+    """The submission as an nbformat v4 notebook, or None and the reason it cannot be
+    one."""
+    problem = refuse(path)
+    if problem:
+        return None, problem
     # O_NOFOLLOW and O_NONBLOCK: no link is followed and nothing can block the read.
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -116,6 +121,8 @@ def read(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     try:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
+    except MemoryError:
+        raise  # the caller says so (see runner.read_cells)
     except Exception as error:  # nbformat raises many kinds for malformed notebooks
         return (
             None,

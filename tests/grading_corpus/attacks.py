@@ -176,6 +176,119 @@ for pid in children:
     _os.kill(pid, 9)
     _os.waitpid(pid, 0)
 """,
+    # Round 2: memory outside every per-process limit (memfd, /dev/shm, many processes,
+    # a user namespace of its own to mount a tmpfs in).
+    "memory_outside_rlimits": """
+import ctypes, time
+libc = ctypes.CDLL(None, use_errno=True)
+attempt("create a memfd", lambda: _os.memfd_create("hold"))
+def fill_shm():
+    for number in range(10):
+        with open(f"/dev/shm/fill{number}", "wb") as file:
+            for _ in range(60):
+                file.write(b"x" * 1024 * 1024)
+attempt("write 10 files of 60 MB into /dev/shm", fill_shm)
+for name in _os.listdir("/dev/shm"):
+    _os.remove(f"/dev/shm/{name}")
+def own_user_namespace():
+    if libc.unshare(0x10000000) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+attempt("a user namespace of its own", own_user_namespace)
+def clone3():
+    if libc.syscall(435, None, 0) < 0:
+        raise OSError(ctypes.get_errno(), "clone3")
+attempt("clone3, whose flags a filter cannot see", clone3)
+def spread():
+    children = []
+    for _ in range(4):
+        pid = _os.fork()
+        if pid == 0:
+            block = bytearray(300 << 20)
+            for index in range(0, len(block), 4096):
+                block[index] = 1
+            time.sleep(2)
+            _os._exit(0)
+        children.append(pid)
+    statuses = [_os.waitpid(pid, 0)[1] for pid in children]
+    if any(_os.WIFSIGNALED(status) for status in statuses):
+        raise Refused("killed by the group's memory limit")
+attempt("hold 1.2 GB in 4 processes of 300 MB", spread)
+""",
+    # Round 2: channels between kernels through the host's shared read-only files.
+    "channels_between_kernels": """
+import ctypes, fcntl
+libc = ctypes.CDLL(None, use_errno=True)
+shared = str(REPO / "embcourse" / "__init__.py")
+def lock_seen():
+    mine = open(shared)
+    fcntl.flock(mine, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    pid = _os.fork()
+    if pid == 0:
+        try:
+            fcntl.flock(open(shared), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _os._exit(0)
+        except OSError:
+            _os._exit(1)
+    if _os.WEXITSTATUS(_os.waitpid(pid, 0)[1]) == 0:
+        raise Refused("not seen")
+attempt("a lock on a shared file, seen by another process", lock_seen)
+def record_lock_seen():
+    mine = open(shared)
+    fcntl.lockf(mine, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    query = ctypes.create_string_buffer(32)  # struct flock: F_WRLCK over the file
+    ctypes.memmove(query, (1).to_bytes(2, "little"), 2)
+    pid = _os.fork()
+    if pid == 0:
+        other = _os.open(shared, _os.O_RDONLY)
+        libc.fcntl(other, 5, query)  # F_GETLK: 2 (F_UNLCK) means nothing holds it
+        _os._exit(int.from_bytes(query.raw[:2], "little"))
+    if _os.WEXITSTATUS(_os.waitpid(pid, 0)[1]) != 0:  # F_RDLCK (0): seen
+        raise Refused("not seen")
+attempt("a record lock, seen by another process", record_lock_seen)
+def evict():
+    handle = _os.open(shared, _os.O_RDONLY)
+    _os.posix_fadvise(handle, 0, 0, _os.POSIX_FADV_DONTNEED)
+attempt("evict a shared file's pages (it does nothing)", evict)
+def nowait_read():
+    handle = _os.open(shared, _os.O_RDONLY)
+    _os.preadv(handle, [bytearray(4096)], 0, _os.RWF_NOWAIT)
+attempt("read only if cached (RWF_NOWAIT)", nowait_read)
+def syscall(number, *args):
+    def call():
+        if libc.syscall(number, *args) < 0:
+            raise OSError(ctypes.get_errno(), str(number))
+    return call
+machine = _os.uname().machine
+numbers = {"x86_64": (27, 425, 451), "aarch64": (232, 425, 451)}.get(machine)
+if numbers:
+    page = ctypes.create_string_buffer(16)
+    attempt("mincore", syscall(numbers[0], ctypes.c_void_p(0), 4096, page))
+    attempt("io_uring_setup", syscall(numbers[1], 8, ctypes.create_string_buffer(120)))
+    attempt("cachestat", syscall(numbers[2], 0, None, None, 0))
+attempt("read the hidden cases' generators", lambda: open(
+    REPO / "embcourse" / "grading" / "case_generators.py").read())
+""",
+    # Round 2: a CPU hog that would starve its neighbour.
+    "cpu_hog": """
+import time
+def busy():
+    children = []
+    started = time.monotonic()
+    for _ in range(4):
+        pid = _os.fork()
+        if pid == 0:
+            _os.setsid()
+            while time.monotonic() - started < 2:
+                pass
+            _os._exit(0)
+        children.append(pid)
+    for pid in children:
+        _os.waitpid(pid, 0)
+    used = _os.times().children_user + _os.times().children_system
+    if used < 1.3 * (time.monotonic() - started):
+        raise Refused("held to one core")
+attempt("4 busy processes take more than one core", busy)
+""",
 }
 
 

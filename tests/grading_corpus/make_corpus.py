@@ -70,8 +70,10 @@ FULL = 10 * len(ALL)  # 10 marks per task
 
 
 def marks(task_id: str, passed: int) -> float:
-    """The marks of one task with ``passed`` of its cases (public and hidden) right."""
-    return round(10 * passed / len(load_cases(task_id, hidden_dir=DEFAULT_HIDDEN)), 2)
+    """The marks of one task with ``passed`` of its hidden cases right (the public
+    ones earn nothing: their answers are in the learner's notebook)."""
+    hidden = [c for c in load_cases(task_id, hidden_dir=DEFAULT_HIDDEN) if c.hidden]
+    return round(10 * passed / len(hidden), 2)
 
 
 FAKE_RECORD = (
@@ -245,7 +247,7 @@ CASES = {
         0,
     ),
     # A function that sorts the caller's list in place: wrong, in the grader as in the
-    # check (one case of nine passes: its list was already in order).
+    # check (one hidden case of four passes: its list is empty, so already in order).
     "changes_its_input": (
         exercise_with(
             [
@@ -262,8 +264,8 @@ CASES = {
         FULL - 10 + marks("01.build_vocabulary", 1),
     ),
     # Functions that record every input they are given and report them through a public
-    # case's value: they must never have seen a hidden input by then. (Two public cases
-    # expect an empty vocabulary, so 2.22 points.)
+    # case's value: they must never have seen a hidden input by then. (Two of the four
+    # hidden cases expect an empty vocabulary, so 5 points.)
     "records_hidden_inputs": (
         exercise_with(
             [
@@ -282,6 +284,64 @@ CASES = {
         ),
         "graded",
         marks("01.build_vocabulary", 2),
+    ),
+    # Round 2. A stub that returns the public cases' answers (the public cases file is
+    # in the course package, readable in the sandbox): points come from hidden cases
+    # only, and no hidden case has a public case's inputs.
+    "public_answers": (
+        exercise_with(
+            [
+                (
+                    "import json, pathlib, embcourse\n"
+                    "_cases = json.loads((pathlib.Path(embcourse.__file__).parent / "
+                    "'cases' / '01.json').read_text())\n"
+                    "def _answer(task, *args, **kwargs):\n"
+                    "    for case in _cases[task]:\n"
+                    "        if case['args'] == [getattr(a, 'tolist', lambda: a)() "
+                    "for a in args]:\n"
+                    "            return case['expected']\n"
+                    "    return None\n"
+                    "def build_vocabulary(tokens, min_count=1):\n"
+                    "    return _answer('01.build_vocabulary', tokens, min_count) or "
+                    "_answer('01.build_vocabulary', tokens)\n"
+                    "def one_hot_encode(tokens, vocab):\n"
+                    "    return _answer('01.one_hot_encode', tokens, vocab)\n"
+                    "def one_hot_decode(one_hot_matrix, vocab):\n"
+                    "    return _answer('01.one_hot_decode', one_hot_matrix, vocab)\n"
+                    "def one_hot_nbytes(batch_size, seq_len, vocab_size, "
+                    "dtype='float32'):\n"
+                    "    return _answer('01.one_hot_nbytes', batch_size, seq_len, "
+                    "vocab_size, dtype) or _answer('01.one_hot_nbytes', batch_size, "
+                    "seq_len, vocab_size)\n"
+                    "from embcourse.checks import check\n"
+                    "check('01.one_hot_encode', one_hot_encode)"
+                )
+            ]
+        ),
+        "graded",
+        0,
+    ),
+    # Round 2. Memory spread over four processes, 3.2 GB in all, beyond the kernel's
+    # 2 GB: its group's limit kills them (each process alone is under its rlimits), and
+    # the notebook's own answers still count.
+    "memory_spread": (
+        exercise_with(
+            [
+                (
+                    "import os, time\nchildren = []\nfor _ in range(4):\n"
+                    "    pid = os.fork()\n    if pid == 0:\n"
+                    "        block = bytearray(800 << 20)\n"
+                    "        for i in range(0, len(block), 4096):\n"
+                    "            block[i] = 1\n"
+                    "        time.sleep(1)\n        os._exit(0)\n"
+                    "    children.append(pid)\n"
+                    "for pid in children:\n    os.waitpid(pid, 0)"
+                )
+            ],
+            solved=ALL,
+        ),
+        "graded",
+        FULL,
     ),
     # Learner ids a spreadsheet would run as formulas.
     "=1+2": (copy.deepcopy(SOLUTION), "graded", FULL),
@@ -314,6 +374,9 @@ SPECIAL = {
     "ada.ipynb": ("graded", FULL),  # ada.ipynb and ada.IPYNB: the same id twice,
     "ada.IPYNB": ("graded", 0),  #   so both keep their whole file names
     "huge_number": ("invalid notebook", 0),  # JSON with a 5,000-digit number
+    # 20 MB of empty JSON objects: gigabytes once parsed, read in the submission's own
+    # process under its memory limit, so only its own row is lost
+    "empty_objects": ("invalid notebook", 0),
 }
 
 
@@ -329,11 +392,24 @@ def add_special_entries(folder: Path) -> None:
         os.path.join(os.fsencode(folder), b"bad\xffname.ipynb"), "w", encoding="utf-8"
     ) as file:
         file.write(nbformat.writes(SOLUTION))
+    (folder / "empty_objects.ipynb").write_text(empty_objects())
     (folder / "huge_number.ipynb").write_text(
         '{"nbformat": 4, "nbformat_minor": 5, "metadata": {"x": '
         + "9" * 5000
         + '}, "cells": []}'
     )
+
+
+def empty_objects() -> str:
+    """A notebook file just under the size limit, almost all of it ``{},``."""
+    from embcourse.grading.submissions import MAX_NOTEBOOK_BYTES
+
+    cell = {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}}
+    head = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}})[:-1]
+    body = json.dumps({**cell, "source": "x = 1"})[:-1] + ', "outputs": ['
+    tail = "]}]}"
+    count = (MAX_NOTEBOOK_BYTES - len(head) - len(body) - len(tail) - 20) // 3
+    return head + ', "cells": [' + body + ",".join(["{}"] * count) + tail
 
 
 def reordered() -> nbformat.NotebookNode:
