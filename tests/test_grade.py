@@ -391,7 +391,7 @@ HOG = (
     "for _ in range(52):\n"
     "    if os.fork() == 0:\n"
     "        os.setsid()\n"
-    "        while time.monotonic() - started < 15:\n"
+    "        while time.monotonic() - started < 8:\n"
     "            pass\n"
     "        os._exit(0)\n"
 )

@@ -51,7 +51,8 @@ def test_groups_go_longest_first_and_keep_their_order_inside():
     ]
     parallel.schedule(items)
     order = [(parallel._where(item), item.name) for item in items]
-    assert order[:4] == [  # chapter 3 before chapter 6, each in its own order
+    first = order.index(("book/03_cbow_skipgram.ipynb", "Cell 0"))
+    assert order[first : first + 4] == [  # chapter 3, then 6, each in its own order
         ("book/03_cbow_skipgram.ipynb", "Cell 0"),
         ("book/03_cbow_skipgram.ipynb", "Cell 1"),
         ("book/06_glove.ipynb", "Cell 0"),
@@ -60,4 +61,11 @@ def test_groups_go_longest_first_and_keep_their_order_inside():
     assert order.index(("tests/test_grade.py", "b")) < order.index(
         ("tests/test_checks.py", "a")
     )
+    assert order.index(("book/01_one_hot.ipynb", "Cell 0")) > first + 3, "shortest"
+    lengths = {name: parallel.seconds_of(name) for name, _ in order}
+    assert (
+        lengths["tests/test_grade.py"]
+        > lengths["book/03_cbow_skipgram.ipynb"] + (lengths["book/06_glove.ipynb"])
+        or first == 0
+    ), "the longest group goes first"
     assert len(order) == 7

@@ -184,6 +184,13 @@ def grade_all(
             "limits (see the instructors page).",
             file=sys.stderr,
         )
+    if jobs > (os.cpu_count() or 1) and not quiet:
+        print(
+            f"warning: --jobs {jobs} is more than this machine's {os.cpu_count()} "
+            "cores: kernels then share cores, and a busy notebook can slow its "
+            "neighbours towards their time limits. Use --jobs at most the cores.",
+            file=sys.stderr,
+        )
     sandbox.warm_page_cache()
     entries, skipped = submissions.find(folder)
     if skipped and not quiet:

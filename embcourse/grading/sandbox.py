@@ -838,9 +838,12 @@ def remove_stale_groups() -> int:
 
 
 # --- the page cache of the files every kernel reads -----------------------------------
+_WARMED: list[threading.Thread] = []
+
+
 def warm_page_cache() -> threading.Thread:
     """Start reading every file the kernel can read into the page cache, in the
-    background.
+    background, once per grader process.
 
     Kernels share the host's read-only files, and so which of their pages are cached:
     a kernel that reads a rarely used page, and a later one that times its own read of
@@ -868,6 +871,7 @@ def warm_page_cache() -> threading.Thread:
                     finally:
                         os.close(handle)
 
-    thread = threading.Thread(target=warm, name="warm-page-cache", daemon=True)
-    thread.start()
-    return thread
+    if not _WARMED:
+        _WARMED.append(threading.Thread(target=warm, name="warm-cache", daemon=True))
+        _WARMED[0].start()
+    return _WARMED[0]

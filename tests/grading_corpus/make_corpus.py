@@ -331,9 +331,8 @@ CASES = {
                     "import os, time\nchildren = []\nfor _ in range(4):\n"
                     "    pid = os.fork()\n    if pid == 0:\n"
                     "        block = bytearray(800 << 20)\n"
-                    "        for i in range(0, len(block), 4096):\n"
-                    "            block[i] = 1\n"
-                    "        time.sleep(1)\n        os._exit(0)\n"
+                    "        block[::4096] = b'x' * len(range(0, len(block), 4096))\n"
+                    "        time.sleep(0.5)\n        os._exit(0)\n"
                     "    children.append(pid)\n"
                     "for pid in children:\n    os.waitpid(pid, 0)"
                 )
