@@ -34,6 +34,15 @@ ESCAPES = [
     ROOT / "escape-raw.txt",
 ]
 DECOY = Path("/tmp/embcourse-decoy")
+#: Folders of the checkout that tools (not grading) write to.
+NOT_THE_COURSE = (
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+)
 SURVIVOR_MARKS = (b"987654", b"987653")  # the sleep arguments of attacks.py's survivors
 
 
@@ -99,14 +108,7 @@ def corpus_gradebook(tmp_path_factory, grading_sandbox):
     before = {
         "repo": _tree_digest(
             ROOT,
-            skip=(
-                ".venv",
-                "_build",
-                ".git",
-                ".pytest_cache",
-                ".ruff_cache",
-                "__pycache__",
-            ),
+            skip=NOT_THE_COURSE,
         ),
         "decoy": _tree_digest(DECOY),
         "submissions": _tree_digest(submissions),
@@ -150,14 +152,7 @@ def test_nothing_outside_the_sandbox_was_created_changed_or_deleted(corpus_grade
     assert (
         _tree_digest(
             ROOT,
-            skip=(
-                ".venv",
-                "_build",
-                ".git",
-                ".pytest_cache",
-                ".ruff_cache",
-                "__pycache__",
-            ),
+            skip=NOT_THE_COURSE,
         )
         == before["repo"]
     )
