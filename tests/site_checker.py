@@ -7,8 +7,10 @@ dropdowns that do not open, headings out of order, images without alt text, figu
 that do not open full size, code or output wider than the column at 1280 px, internal
 links or anchors that do not resolve, a search for "skip-gram" that finds nothing or
 shows TeX in its snippets, more than one search box on the search page, the theme's
-empty top bar, a missing meta description, and, at a phone's width (390 px), a page
-that scrolls sideways or a search button that does not open search. It saves a
+empty top bar, a missing meta description, at a phone's width (390 px), a page that
+scrolls sideways or a search button that does not open search, and, tapped on a touch
+screen, a menu or contents button that opens no drawer, a drawer whose links go
+nowhere, or a tooltip left on screen. It saves a
 screenshot of the first screen of each page, at 1280 px and at a phone's width (a
 full-page one of every long chapter cost the suite about 12 s).
 """
@@ -71,6 +73,62 @@ def _serve(folder: Path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+#: The drawers a reader opens where the theme hides its sidebars: (width, which), the
+#: chapter list ("primary") below 960 px, the page's contents ("secondary") below 1200.
+DRAWERS = [(390, "primary"), (390, "secondary"), (1100, "secondary")]
+DRAWER_NAMES = {"primary": "menu (chapter list)", "secondary": "contents"}
+
+
+def check_drawers(browser, url: str, screenshots: Path | None = None) -> list[str]:
+    """Tap each drawer's visible button on a touch screen, as a reader would: the
+    drawer must open, a link in it must work, and no tooltip may stay on screen."""
+    problems = []
+    for width, kind in DRAWERS:
+        context = browser.new_context(
+            viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True
+        )
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        name = f"the {DRAWER_NAMES[kind]} button at {width} px"
+        # the button in the article's header: the one a reader sees (the theme's top
+        # bar, with its own, is hidden: course.css)
+        button = page.locator(f".bd-header-article .{kind}-toggle:visible")
+        if button.count() == 0:
+            problems.append(f"{name}: no visible button")
+            context.close()
+            continue
+        button.first.tap()
+        page.wait_for_timeout(300)
+        dialog = page.locator(f"#pst-{kind}-sidebar-modal")
+        opened = dialog.evaluate("d => d.open")
+        page.keyboard.press("Escape")  # closed again: focus returns to the button
+        page.wait_for_timeout(300)
+        if page.locator(".tooltip:visible").count():
+            problems.append(f"{name}: its tooltip stays on screen after the tap")
+        if not opened:
+            problems.append(f"{name} opens no drawer")
+            context.close()
+            continue
+        button.first.tap()
+        page.wait_for_timeout(300)
+        if screenshots is not None:
+            page.screenshot(path=str(screenshots / f"drawer_{kind}_{width}.png"))
+        before = page.url
+        if kind == "primary":
+            link = dialog.locator("a.reference.internal[href$='.html']:visible")
+        else:
+            link = dialog.locator("a[href^='#']:visible")
+        if link.count() < 2:
+            problems.append(f"{name}: the drawer shows no links")
+        else:
+            link.nth(1).tap()
+            page.wait_for_timeout(500)
+            if page.url == before:
+                problems.append(f"{name}: a link in the drawer goes nowhere")
+        context.close()
+    return problems
 
 
 def check_site(
@@ -257,6 +315,10 @@ def check_site(
                         f"the search button does not open search at {PHONE['width']} px"
                     )
             phone.close()
+            chapters = [path for path in pages if path.startswith("book/0")]
+            problems += check_drawers(
+                browser, base + (chapters or pages)[0], screenshots
+            )
             page.goto(urljoin(base, "search.html?q=skip-gram"), wait_until="load")
             try:
                 page.wait_for_selector("#search-results li", timeout=15_000)

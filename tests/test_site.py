@@ -73,11 +73,17 @@ def test_each_planted_fault_is_caught(site, tmp_path):
     )
     image.unlink()
     (broken / "_static" / "figure-zoom.js").write_text("", encoding="utf-8")
+    (broken / "_static" / "phone-nav.js").write_text("", encoding="utf-8")
     css = broken / "_static" / "course.css"
     hidden_bar = "#pst-header {\n  display: none;\n}"
     assert hidden_bar in css.read_text(encoding="utf-8")
+    no_tooltips = ".tooltip {\n    display: none !important;\n  }"
+    assert no_tooltips in css.read_text(encoding="utf-8")
     css.write_text(
-        css.read_text(encoding="utf-8").replace(hidden_bar, ""), encoding="utf-8"
+        css.read_text(encoding="utf-8")
+        .replace(hidden_bar, "")
+        .replace(no_tooltips, ""),
+        encoding="utf-8",
     )
     page = broken / "book" / "01_one_hot.html"
     article = '<article class="bd-article">'
@@ -108,6 +114,10 @@ def test_each_planted_fault_is_caught(site, tmp_path):
         "scrolls sideways at 390 px",
         "the theme's top bar is shown",
         "wider than the column: a line of code far wider",
+        "the menu (chapter list) button at 390 px opens no drawer",
+        "the contents button at 390 px opens no drawer",
+        "the contents button at 1100 px opens no drawer",
+        "the menu (chapter list) button at 390 px: its tooltip stays on screen",
     ]
     for fault in expected:
         assert any(fault in p for p in problems), (fault, problems)
