@@ -10,7 +10,9 @@ shows TeX in its snippets, more than one search box on the search page, the them
 empty top bar, a missing meta description, at a phone's width (390 px), a page that
 scrolls sideways or a search button that does not open search, and, tapped on a touch
 screen, a menu or contents button that opens no drawer, a drawer whose links go
-nowhere, or a tooltip left on screen. It saves a
+nowhere, or a tooltip left on screen; and at 390 px, a display equation cut at the
+edge, outputs that wrap (aligned tables lose their columns), a block that scrolls
+sideways with no visible cue, or a figure without its "tap" line. It saves a
 screenshot of the first screen of each page, at 1280 px and at a phone's width (a
 full-page one of every long chapter cost the suite about 12 s).
 """
@@ -46,6 +48,44 @@ WIDER_THAN_PHONE = """() => {
                   && el.children.length === 0)
     .slice(0, 3)
     .map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60));
+}"""
+
+# What a phone reader must be able to read: every display equation whole, outputs that
+# keep their columns, a visible cue on whatever scrolls sideways, and a line under each
+# figure saying it opens full size.
+READ_ON_A_PHONE = """() => {
+  const problems = [];
+  const text = el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50);
+  for (const eq of document.querySelectorAll('main mjx-container[display="true"]')) {
+    if (eq.scrollWidth > eq.clientWidth + 1)
+      problems.push('a display equation is cut at 390 px: ' + text(eq));
+  }
+  for (const out of document.querySelectorAll('main div.cell_output pre')) {
+    if (getComputedStyle(out).whiteSpace !== 'pre') {
+      problems.push('an output wraps at 390 px (a table loses its columns): '
+                    + text(out));
+      break;
+    }
+  }
+  const scrollers = document.querySelectorAll(
+    'main div.highlight pre, main div.cell_output pre');
+  for (const box of scrollers) {
+    if (box.scrollWidth > box.clientWidth + 1 &&
+        !getComputedStyle(box).backgroundImage.includes('gradient')) {
+      problems.push('a block that scrolls sideways shows no cue at 390 px: '
+                    + text(box));
+      break;
+    }
+  }
+  for (const img of document.querySelectorAll('main .cell_output img')) {
+    const hint = img.closest('a.figure-zoom')?.nextElementSibling;
+    if (!hint || !hint.classList.contains('figure-zoom-hint')
+        || hint.offsetParent === null) {
+      problems.push('a figure does not say it opens full size at 390 px');
+      break;
+    }
+  }
+  return problems;
 }"""
 
 CHROMIUM_ARGS = [
@@ -293,6 +333,9 @@ def check_site(
                         f"{path}: scrolls sideways at {PHONE['width']} px"
                         f" ({'; '.join(wide) or 'an element outside main'})"
                     )
+                problems += [
+                    f"{path}: {problem}" for problem in phone.evaluate(READ_ON_A_PHONE)
+                ]
                 if screenshots is not None:
                     phone.screenshot(
                         path=str(
