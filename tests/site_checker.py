@@ -211,6 +211,11 @@ def check_site(
                 page.wait_for_timeout(200)
                 for error in errors:
                     problems.append(f"{path}: console error: {error}")
+                page.evaluate(  # figures below the first screen load lazily: load all
+                    "async () => { for (const i of document.images) i.loading = "
+                    "'eager'; await Promise.all([...document.images].map("
+                    "i => i.decode().catch(() => null))); }"
+                )
                 broken = page.evaluate(
                     "() => [...document.images].filter(i => !i.complete || "
                     "i.naturalWidth === 0).map(i => i.getAttribute('src'))"

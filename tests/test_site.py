@@ -152,3 +152,45 @@ def test_references_carry_no_deprecated_aria_roles(site):
         "doc-biblioentry" not in html
         and 'role="list" class="citation-list"' not in html
     )
+
+
+def test_pages_load_nothing_heavy_they_do_not_use_and_size_their_figures(site):
+    """_ext/site_fixes.py: no Font Awesome script (its stylesheet draws the icons), and
+    every figure with its width and height, all but a page's first loaded lazily."""
+    pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+    figures = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "fontawesome.js" not in html, page.name
+        images = re.findall(r"<img [^>]*_images/[^>]*>", html)
+        for number, image in enumerate(images):
+            assert re.search(r' width="\d+" height="\d+"', image), (page.name, image)
+            assert ('loading="lazy"' in image) == (number > 0), (page.name, number)
+        figures += len(images)
+    assert figures >= 14
+
+
+def test_dark_mode_applies_before_the_theme_script(site):
+    """A reader in dark mode on a slow network never sees a white page: the theme is
+    set by an inline script in the head, not by the theme's deferred script."""
+    from playwright.sync_api import sync_playwright
+    from site_checker import CHROMIUM, CHROMIUM_ARGS, _serve
+
+    server = _serve(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            for scheme in ("dark", "light"):
+                page = browser.new_page(color_scheme=scheme)
+                page.route("**/pydata-sphinx-theme.js*", lambda route: route.abort())
+                page.goto(
+                    f"http://127.0.0.1:{server.server_address[1]}/book/"
+                    "03_cbow_skipgram.html",
+                    wait_until="domcontentloaded",
+                )
+                assert page.evaluate("document.documentElement.dataset.theme") == scheme
+            browser.close()
+    finally:
+        server.shutdown()
