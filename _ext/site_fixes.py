@@ -19,10 +19,12 @@ deprecated ARIA role ``doc-biblioentry`` (and anchors between them, which a list
 hold): Lighthouse's accessibility audit counts three failures on the references page.
 The roles are dropped, leaving plain blocks that screen readers read in order.
 
-For speed on a phone (Lighthouse, issue 31): the Font Awesome script is dropped (the
-theme's stylesheet draws the same icons from web fonts), every figure gets its width and
-height (no layout shift when it arrives) and all but a page's first load lazily, and the
-colour theme is set before the first paint (no white flash in dark mode).
+For speed on a phone (Lighthouse, issue 31): the head's other scripts that nothing
+needs before the page is parsed are deferred too; the Font Awesome script is dropped
+(the theme's stylesheet draws the same icons from web fonts); every figure gets its
+width and height (no layout shift when it arrives) and all but a page's first load
+lazily; and the colour theme is set before the first paint (no white flash in dark
+mode).
 """
 
 import re
@@ -51,6 +53,14 @@ THEME_BEFORE_PAINT = (
 # page): its stylesheet already draws the same icons from the web fonts.
 FONTAWESOME_SCRIPT = re.compile(
     r'<script defer src="(?:\.\./)*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
+# Scripts in the head that nothing needs before the page is parsed: deferred (in their
+# order, before DOMContentLoaded), so they no longer block the first paint. Not
+# documentation_options.js: inline scripts in the head set its options at once.
+DEFERRABLE = re.compile(
+    r'<script ((?:data-[\w-]+="[^"]*" )?)src="((?:\.\./)*_static/(?:doctools|'
+    r"sphinx_highlight|clipboard\.min|copybutton|scripts/sphinx-book-theme|"
+    r'togglebutton|design-tabs|search-snippets|figure-zoom|phone-nav)\.js[^"]*)">'
 )
 IMAGE = re.compile(r'<img ([^>]*?)src="((?:\.\./)*_images/[^"]+\.png)"([^>]*?)\s*/?>')
 
@@ -118,6 +128,7 @@ def finish_pages(app, exception):
         fixed = html
         if page.name != "search.html":
             fixed = SEARCH_SCRIPT.sub(r'<script defer src="\1"></script>', fixed)
+            fixed = DEFERRABLE.sub(r'<script defer \1src="\2">', fixed)
         fixed = FONTAWESOME_SCRIPT.sub("", fixed)
         fixed = sized_images(fixed, page)
         for old, new in CITATION_ROLES:

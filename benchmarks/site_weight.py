@@ -1,30 +1,67 @@
 """What each page of the built site costs a reader: requests and bytes, and Lighthouse.
 
     .venv/bin/python benchmarks/site_weight.py [--html _build/html] [--lighthouse PATH]
+        [--pages book/intro.html ...]
 
 Each page of _toc.yml is opened in Debian's Chromium (through Playwright) from a local
-server; every response the page loads is counted: requests, bytes as served (this server
-does not compress) and bytes gzip-compressed (level 6, what a compressing web server
-would send). Where the ``lighthouse`` command is found (npm's lighthouse package; or
-pass --lighthouse), each page is also audited with it on the same Chromium: the mobile
-performance, accessibility, best-practices and SEO scores. Not part of make test.
+server that compresses text with gzip, as GitHub Pages does; every response the page
+loads is counted: requests, bytes uncompressed and bytes gzip-compressed (level 6).
+Where the ``lighthouse`` command is found (npm's lighthouse package; or pass
+--lighthouse), each page is also audited with it on the same Chromium and server
+(mobile, simulated throttling: Lighthouse's defaults): the performance, accessibility,
+best-practices and SEO scores, with largest contentful paint, total blocking time and
+cumulative layout shift. Run it alone on the machine: the scores move with its load.
+Not part of make test.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
+import http.server
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-# the same local server, Chromium and list of pages as the PDF build
-from build_pdf import CHROMIUM, pages, serve
+# the same Chromium and list of pages as the PDF build
+from build_pdf import CHROMIUM, pages
+
+COMPRESSED = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves text gzip-compressed when the browser accepts it, as GitHub Pages does."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (gzip_ok and path.is_file() and path.suffix in COMPRESSED):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(GzipHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def weigh(base: str, paths: list[str]) -> dict[str, dict]:
@@ -74,24 +111,33 @@ def lighthouse(command: str, url: str) -> dict[str, int]:
     )
     if result.returncode != 0:
         return {"error": result.stderr.strip().splitlines()[-1][:80]}
-    categories = json.loads(result.stdout)["categories"]
-    return {name: round(100 * c["score"]) for name, c in categories.items()}
+    report = json.loads(result.stdout)
+    scores = {name: round(100 * c["score"]) for name, c in report["categories"].items()}
+    audits = report["audits"]
+    scores["LCP s"] = round(
+        audits["largest-contentful-paint"]["numericValue"] / 1000, 1
+    )
+    scores["TBT ms"] = round(audits["total-blocking-time"]["numericValue"])
+    scores["CLS"] = round(audits["cumulative-layout-shift"]["numericValue"], 3)
+    return scores
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--lighthouse", default=shutil.which("lighthouse"))
+    parser.add_argument("--pages", nargs="*", help="only these pages (default: all)")
     args = parser.parse_args(argv)
     if not (args.html / "book" / "intro.html").exists():
         raise SystemExit(f"No built site in {args.html}: run make book first.")
     server = serve(args.html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        weights = weigh(base, pages())
+        weights = weigh(base, args.pages or pages())
         header = f"{'page':<38}{'requests':>9}{'KiB':>9}{'KiB gzip':>10}"
         if args.lighthouse:
             header += "   Lighthouse (mobile): perf / a11y / best / SEO"
+            header += " / LCP s / TBT ms / CLS"
         print(header)
         for path, w in weights.items():
             line = (

@@ -133,9 +133,10 @@ def test_each_planted_fault_is_caught(site, tmp_path):
         assert any(fault in p for p in problems), (fault, problems)
 
 
-def test_search_scripts_do_not_block_the_first_paint(site):
+def test_scripts_do_not_block_the_first_paint(site):
     """_ext/site_fixes.py defers the search scripts the theme puts in every page's
-    head; the search page keeps its own (and the browser test searches there)."""
+    head, and every other script of the head but one; the search page keeps its own
+    (and the browser test searches there)."""
     html = (site / "book" / "02_dense_embeddings.html").read_text(encoding="utf-8")
     for script in (
         "_static/searchtools.js",
@@ -143,6 +144,13 @@ def test_search_scripts_do_not_block_the_first_paint(site):
         "searchindex.js",
     ):
         assert f'<script defer src="../{script}"></script>' in html, script
+    head = html[: html.index("</head>")]
+    blocking = re.findall(
+        r'<script (?![^>]*\b(?:defer|async)\b)[^>]*src="([^"]+)"', head
+    )
+    assert [Path(src.split("?")[0]).name for src in blocking] == [
+        "documentation_options.js"  # inline scripts in the head set its options
+    ], blocking
 
 
 def test_references_carry_no_deprecated_aria_roles(site):
