@@ -31,15 +31,53 @@ HTML = ROOT / "_build" / "html"
 OUTPUT_NAME = "token-embeddings.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+MARGINS = {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 FOOTER = (
     '<div style="font-size: 8px; width: 100%; text-align: center; color: #555;">'
     "<span class='title'></span> · page "
     "<span class='pageNumber'></span> of <span class='totalPages'></span></div>"
 )
-# Blocks of code or output that do not fit the printed page, and would be cut.
-TOO_WIDE = """() => [...document.querySelectorAll('main pre, main table')]
+# Blocks of code or output, tables and displayed equations that do not fit the printed
+# page, and would be cut.
+TOO_WIDE = """() => [...document.querySelectorAll(
+    'main pre, main table, main mjx-container[display="true"]')]
   .filter(el => el.scrollWidth > el.clientWidth + 1 && el.offsetParent !== null)
   .map(el => el.textContent.trim().split('\\n')[0].slice(0, 80))"""
+# Every link to the local server the pages are printed from points at the published
+# site instead (a reader of the PDF has no such server).
+PUBLISHED_LINKS = """([local, site]) => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (a.href.startsWith(local)) a.href = site + a.href.slice(local.length);
+  }
+}"""
+
+
+def published_site() -> str:
+    """The site's address on GitHub Pages, from the repository in _config.yml."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    owner, name = config["repository"]["url"].rstrip("/").split("/")[-2:]
+    return f"https://{owner}.github.io/{name}/"
+
+
+def title_page(entries: list[tuple[str, int]]) -> str:
+    """The first page: the book's title, where it lives, and its contents."""
+    rows = "".join(
+        f"<tr><td>{title}</td><td style='text-align:right'>{number}</td></tr>"
+        for title, number in entries
+    )
+    return (
+        "<html><head><meta charset='utf-8'><title>Token Embeddings</title></head>"
+        "<body style='font-family: sans-serif; margin: 0'>"
+        "<h1 style='font-size: 32px; margin: 40px 0 8px'>Token Embeddings</h1>"
+        "<p style='font-size: 14px; color: #444'>How words and tokens become vectors: "
+        "an open course, every number printed by code that runs.<br>"
+        f"Online, with the notebooks to run: <a href='{published_site()}'>"
+        f"{published_site()}</a></p>"
+        "<h2 style='font-size: 18px; margin-top: 32px'>Contents</h2>"
+        "<table style='width: 100%; font-size: 13px; border-collapse: collapse'>"
+        f"<tr><th style='text-align:left'>Page</th><th style='text-align:right'>"
+        f"PDF page</th></tr>{rows}</table></body></html>"
+    )
 
 
 def pages() -> list[str]:
@@ -73,7 +111,7 @@ def build(html: Path = HTML, only: list[str] | None = None) -> Path:
         )
     server = serve(html)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    writer, problems = PdfWriter(), []
+    writer, problems, entries = PdfWriter(), [], []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -90,16 +128,12 @@ def build(html: Path = HTML, only: list[str] | None = None) -> Path:
                     ".forEach(d => { d.open = true; })"
                 )
                 problems += [f"{path}: {text}" for text in page.evaluate(TOO_WIDE)]
+                page.evaluate(PUBLISHED_LINKS, [base, published_site()])
                 title = page.title().split(" — ")[0]
                 pdf = page.pdf(
                     format="A4",
                     print_background=True,
-                    margin={
-                        "top": "18mm",
-                        "bottom": "18mm",
-                        "left": "16mm",
-                        "right": "16mm",
-                    },
+                    margin=MARGINS,
                     display_header_footer=True,
                     header_template="<span></span>",
                     footer_template=FOOTER,
@@ -107,6 +141,14 @@ def build(html: Path = HTML, only: list[str] | None = None) -> Path:
                 start = len(writer.pages)
                 writer.append(PdfReader(io.BytesIO(pdf)))
                 writer.add_outline_item(title=title, page_number=start)
+                entries.append((title, start))
+            # The title page with the contents goes first: one page, so every
+            # chapter's PDF page is one more than where it was appended.
+            page.set_content(title_page([(t, n + 2) for t, n in entries]))
+            front = PdfReader(io.BytesIO(page.pdf(format="A4", margin=MARGINS)))
+            if len(front.pages) != 1:
+                raise SystemExit("the title page and contents must fit one page")
+            writer.insert_page(front.pages[0], 0)
             browser.close()
     finally:
         server.shutdown()

@@ -120,3 +120,50 @@ def test_a_block_wider_than_the_page_stops_the_build(built_site, tmp_path):
     )
     with pytest.raises(SystemExit, match="would be cut at the edge"):
         build_pdf.build(html, only=["book/01_one_hot.html"])
+
+
+def _link_targets(reader) -> list[str]:
+    targets = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A", {})
+            if "/URI" in action:
+                targets.append(str(action["/URI"]))
+    return targets
+
+
+def test_links_lead_to_the_published_site_never_a_local_server(pdf):
+    reader, _ = pdf
+    targets = _link_targets(reader)
+    local = [t for t in targets if re.match(r"https?://(127\.|localhost)", t)]
+    assert local == [], local[:5]
+    site = build_pdf.published_site()
+    assert sum(t.startswith(site) for t in targets) >= 50, "citations, sections, pages"
+
+
+def test_the_first_page_has_the_title_and_the_contents(pdf):
+    reader, _ = pdf
+    first = reader.pages[0].extract_text()
+    assert "Token Embeddings" in first and "Contents" in first
+    for title in ("One-hot", "GloVe", "language model"):
+        assert title in first, title
+
+
+def test_a_displayed_equation_wider_than_the_page_stops_the_build(tmp_path):
+    html = tmp_path / "html"
+    shutil.copytree(ROOT / "_build" / "html", html)
+    page = html / "book" / "01_one_hot.html"
+    article = '<article class="bd-article">'
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            article,
+            article
+            + '<div class="math notranslate nohighlight">\\[a + b'
+            + " + c" * 120
+            + "\\]</div>",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit, match="would be cut at the edge"):
+        build_pdf.build(html, only=["book/01_one_hot.html"])

@@ -80,7 +80,7 @@ def test_each_planted_fault_is_caught(site, tmp_path):
     no_tooltips = ".tooltip {\n    display: none !important;\n  }"
     text = css.read_text(encoding="utf-8")
     phone_rules = text[
-        text.index("@media (max-width: 959px) {\n  div.cell_output pre") :
+        text.index("@media screen and (max-width: 959px) {\n  div.cell_output pre") :
     ]
     phone_rules = phone_rules[: phone_rules.index("\n}\n") + 3]
     assert no_tooltips in text and "scroll-cover" in phone_rules
