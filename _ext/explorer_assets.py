@@ -9,6 +9,7 @@ when the builder starts, before any page: Sphinx adds each file's checksum to th
 page's link (``?v=...``), so a changed file is never served from a stale cache.
 """
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -16,13 +17,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXPLORER_PAGE = "book/explorer"
-SCRIPTS = ("explorer/glove-50k.js", "explorer/explorer.js")
+DATA = "explorer/glove-50k.js"
+#: The data file's checksum, for its address (a changed file is never read from cache).
+VERSION: dict[str, str] = {}
 
 
 def add_files(app, pagename, templatename, context, doctree):
+    """The explorer's code (small, deferred) on its page; the code loads the vectors
+    itself once the page is usable (data-vectors: their address from this page), so the
+    2.5-MB data file delays neither the page nor the theme's own scripts."""
     if pagename == EXPLORER_PAGE:
-        for priority, script in enumerate(SCRIPTS, start=600):
-            app.add_js_file(script, priority=priority, defer="defer")
+        vectors = f"../_static/{DATA}?v={VERSION.get('data', '0')}"
+        app.add_js_file(
+            "explorer/explorer.js",
+            priority=600,
+            defer="defer",
+            **{"data-vectors": vectors},
+        )
         app.add_css_file("explorer/explorer.css")
 
 
@@ -39,6 +50,13 @@ def write_files(app):
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     explorer_data.write(target)
+    try:  # the checksum Sphinx puts on the other files' addresses
+        from sphinx.builders.html._assets import _file_checksum
+
+        VERSION["data"] = _file_checksum(Path(app.outdir) / "_static", DATA)
+    except ImportError:
+        data = (target / Path(DATA).name).read_bytes()
+        VERSION["data"] = hashlib.sha256(data).hexdigest()[:8]
 
 
 def setup(app):

@@ -232,6 +232,26 @@ def test_the_map_answers_the_keyboard_and_fits_a_phone(browser):
 
 
 @browser_test
+def test_the_page_works_and_says_so_while_the_vectors_load(browser):
+    """The 2.5-MB vectors are loaded after the page: it is parsed and its scripts run
+    (search, the colour button) while the status line counts the seconds."""
+    page = browser.new_page()
+    arrived = []
+
+    def slow(route):
+        page.wait_for_timeout(2500)
+        arrived.append(True)
+        route.continue_()
+
+    page.route("**/glove-50k.js*", slow)
+    page.goto(browser.base + PAGE, wait_until="domcontentloaded")
+    assert not arrived, "the page waited for the vectors"
+    status = page.locator("#explorer-status")
+    assert status.is_visible() and "Loading the vectors" in status.inner_text()
+    page.wait_for_selector(READY, timeout=30_000)
+
+
+@browser_test
 def test_missing_vectors_say_how_to_get_them(browser):
     page = browser.new_page()
     page.route("**/glove-50k.js*", lambda route: route.abort())

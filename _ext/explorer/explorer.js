@@ -3,15 +3,19 @@
  *
  * The vectors come from _static/explorer/glove-50k.js (scripts/explorer_data.py), which
  * sets window.EMBEDDING_EXPLORER_DATA: words separated by spaces, and one int8 vector
- * per word in base64. Each vector is decoded and scaled to length 1 once, so every
- * cosine is a dot product. Nothing is fetched: the page works from file:// as over
- * HTTP, with no network.
+ * per word in base64. This script adds it to the page once the page is usable (its
+ * address is this script's data-vectors attribute), so that the page, its search and
+ * its colour button work while the vectors arrive; the status line counts the seconds.
+ * Each vector is decoded and scaled to length 1 once, so every cosine is a dot product.
+ * Nothing is fetched: the page works from file:// as over HTTP, with no network.
  *
  * window.embeddingExplorer exposes the computations (neighbours, analogy, map) for the
  * browser test (tests/test_explorer.py), which compares them with gensim.
  */
 (function () {
   "use strict";
+
+  const VECTORS = document.currentScript && document.currentScript.dataset.vectors;
 
   const EPSILON = 1e-6; // 3CosMul's guard against dividing by zero, as in chapter 4
 
@@ -347,10 +351,34 @@
     svgHolder.replaceChildren(svg);
   }
 
-  function start() {
+  function load() {
     const status = $("explorer-status");
     if (!status) return; // not the explorer's page
     status.hidden = false; // hidden without JavaScript, like the forms
+    if (window.EMBEDDING_EXPLORER_DATA || !VECTORS) {
+      start();
+      return;
+    }
+    const t0 = performance.now();
+    const tick = () => {
+      const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+      status.textContent =
+        `Loading the vectors (50,000 words, about 2.5 MB)… ${seconds} s. ` +
+        "The rest of the page works meanwhile.";
+    };
+    tick();
+    const timer = setInterval(tick, 1000);
+    const script = document.createElement("script");
+    script.src = VECTORS;
+    script.onload = script.onerror = () => {
+      clearInterval(timer);
+      start();
+    };
+    document.head.append(script);
+  }
+
+  function start() {
+    const status = $("explorer-status");
     const data = window.EMBEDDING_EXPLORER_DATA;
     if (!data) {
       status.textContent =
@@ -473,8 +501,8 @@
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", load);
   } else {
-    start();
+    load();
   }
 })();
