@@ -641,7 +641,14 @@ def format_result(result: CheckResult, more: bool = False) -> str:
 
 
 def _format_call(case: Case) -> str:
-    parts = [_short(arg) for arg in case.args]
+    """The call as code that reproduces it: an argument the case passes as a NumPy
+    array is shown as one (``np.array([...], dtype=float)``), not as a list."""
+    parts = [
+        f"np.array({_short(arg)}, dtype=float)"
+        if position in case.arrays
+        else _short(arg)
+        for position, arg in enumerate(case.args)
+    ]
     parts += [f"{key}={_short(value)}" for key, value in case.kwargs.items()]
     return ", ".join(parts)
 

@@ -355,3 +355,12 @@ def test_a_case_can_pass_arrays_and_an_array_changed_in_place_is_caught(tmp_path
         run_check("06.adagrad_step", pure, hidden_dir=cases).outcomes[-1].status
         == PASSED
     )
+
+
+def test_the_called_line_shows_an_array_argument_as_an_array():
+    """Pasting the call reproduces the case: arguments passed as NumPy arrays are
+    shown as arrays (a list would hide an in-place change or a dtype problem)."""
+    from embcourse.checks import Case, _format_call
+
+    case = Case("x", [[1, 2], [[0.5, 1.0]], 3], {"k": 2}, None, arrays=(1,))
+    assert _format_call(case) == "[1, 2], np.array([[0.5, 1.0]], dtype=float), 3, k=2"
