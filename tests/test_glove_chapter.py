@@ -113,12 +113,36 @@ def test_where_our_glove_stands_one_sided():
     ours = table["GloVe (ours)"]
     assert "our GloVe trails PPMI + SVD everywhere" in text
     assert all(ours[column] < table["PPMI + SVD"][column] for column in [0, 1, 2, 4])
-    assert "below CBOW's 0.524, and beside Skip-Gram's 0.429" in text
-    assert ours[0] < table["CBOW"][0]
     assert "the lowest of the five" in text and "the fewest" in text
     others = [name for name in table if name != "GloVe (ours)"]
     assert all(ours[1] < table[name][1] for name in others)
     assert all(ours[2] < table[name][2] for name in others)
+
+
+def gap_intervals() -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+    """Chapter 6's intervals of GloVe (ours) minus each model: name -> (WordSim353,
+    SimLex-999), each (low, high)."""
+    number = r"\[([+-]\d\.\d{3}), ([+-]\d\.\d{3})\]"
+    found = re.findall(rf"^(\S.+?)\s+{number}\s+{number}$", printed(), re.MULTILINE)
+    return {
+        name: ((float(a), float(b)), (float(c), float(d))) for name, a, b, c, d in found
+    }
+
+
+def test_rankings_on_few_pairs_follow_their_intervals():
+    """Where the prose ranks GloVe against a model, the interval of the gap excludes
+    zero; where it declines to, the interval holds zero (two-sided)."""
+    text = prose("06")
+    intervals = gap_intervals()
+    assert sorted(intervals) == ["CBOW", "PPMI + SVD", "Skip-Gram"]
+    assert "PPMI + SVD's 0.709 (the interval of the gap lies below zero)" in text
+    assert intervals["PPMI + SVD"][0][1] < 0
+    assert "gaps too small to rank on 164 pairs: both intervals hold zero" in text
+    for name in ("CBOW", "Skip-Gram"):
+        low, high = intervals[name][0]
+        assert low < 0 < high, name
+    assert "(every interval lies below zero)" in text
+    assert all(simlex[1] < 0 for _, simlex in intervals.values())
 
 
 def test_the_released_glove_answers_far_more_analogies():
