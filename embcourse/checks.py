@@ -621,9 +621,10 @@ def format_result(result: CheckResult, more: bool = False) -> str:
         lines.append(f"  case '{case.name}':")
         lines.append(f"    called:   {name}({_format_call(case)})")
         lines.append(f"    expected: {_short(case.expected)}")
-        if outcome.got:
-            lines.append(f"    got:      {outcome.got}")
-        lines.append(f"    problem:  {outcome.detail or 'returned None'}")
+        if outcome.got:  # what the function returned, at most a line of it: room to
+            # act on, not to carry text out of a graded kernel
+            lines.append(f"    got:      {_cut(outcome.got)}")
+        lines.append(f"    problem:  {_cut(outcome.detail or 'returned None')}")
         shown_public = True
     hidden = [outcome for outcome in result.outcomes if outcome.case.hidden]
     if hidden:  # a count only: which hidden case failed, and how, would tell its input
@@ -638,6 +639,16 @@ def format_result(result: CheckResult, more: bool = False) -> str:
     else:
         lines.append("  (run the check again without changes for a more detailed hint)")
     return "\n".join(lines)
+
+
+#: The most of a returned value's text, or a problem's, that feedback shows.
+SHOWN_CHARACTERS = 200
+
+
+def _cut(text: str) -> str:
+    return (
+        text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 3] + "..."
+    )
 
 
 def _format_call(case: Case) -> str:

@@ -263,6 +263,16 @@ def test_learner_ids_cannot_become_formulas_or_paths(corpus_gradebook):
     )
 
 
+def test_a_learner_cannot_take_another_learners_feedback_file():
+    """'ada' and 'ADA' get hashed names; a learner who names the file after one of
+    them still gets a file of their own."""
+    digest = hashlib.sha256(b"ada").hexdigest()[:8]
+    learners = ["ada", "ADA", f"ada-{digest}", f"ada-{digest}-2", "bob"]
+    names = report.feedback_names(learners)
+    assert len({name.lower() for name in names.values()}) == len(learners)
+    assert names["bob"] == "bob.md"
+
+
 def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
     for name in [
         "random_answers",

@@ -96,3 +96,17 @@ def test_execute_reads_only_well_typed_content(session, monkeypatch, content):
 def test_stop_without_a_start_is_harmless(tmp_path):
     made = kernel.KernelSession(Path(tmp_path), 0, sandbox.SandboxLimits())
     made.close()
+
+
+def test_a_kernel_flooding_the_grader_is_stopped(session, monkeypatch):
+    """Messages nobody asked for cost the grader's time, outside the kernel's limits:
+    past MAX_DROPPED of them the kernel counts as dead."""
+    stopped = []
+    monkeypatch.setattr(session, "stop", lambda: stopped.append(True))
+    junk = [{"parent_header": {"msg_id": f"junk-{n}"}} for n in range(150)]
+    good = {"parent_header": {"msg_id": "msg-1"}, "content": {"status": "ok"}}
+    session.session = FakeSession([*junk, good])
+    assert session._wait_reply(FakeSocket(), "msg-1", 5.0) is None
+    assert stopped == [True]
+    session.session = FakeSession([*junk[: kernel.MAX_DROPPED], good])
+    assert session._wait_reply(FakeSocket(), "msg-1", 5.0) is good, "a few are fine"

@@ -107,6 +107,7 @@ def grade_one(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         owner.close()
+        sandbox.remove_stale_groups()  # a runner stopped at its budget leaves its own
 
 
 def remove_stale_jobs() -> int:
@@ -309,6 +310,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(
             f"error: the hidden-cases folder {args.hidden} does not exist. Pass "
             "--hidden with a folder of NN.json files (see grading/README.md)."
+        )
+    if args.hidden is not None and args.hidden.resolve() == DEFAULT_HIDDEN.resolve():
+        print(
+            "warning: grading with the hidden cases shipped in grading/hidden, which "
+            "anyone can read in the public repository: a notebook can hold their "
+            "answers. For grades that count, make private cases ('python -m "
+            "embcourse.grading.make_cases --out FOLDER') and pass --hidden FOLDER.",
+            file=sys.stderr,
         )
     limits = Limits(
         cell_seconds=args.cell_timeout,

@@ -26,10 +26,13 @@ from jupyter_client.session import Session
 
 from embcourse.grading import sandbox
 
+#: Messages a kernel may send that answer no request, before it counts as flooding.
+MAX_DROPPED = 100
 #: Largest reply accepted from a kernel.
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # per frame: ZeroMQ drops larger ones
-#: Seconds a kernel gets to start, and to answer an interrupt.
-STARTUP_SECONDS, INTERRUPT_SECONDS = 60, 5
+#: Seconds a kernel gets to start, and to answer an interrupt; a request may wait to be
+#: sent.
+STARTUP_SECONDS, INTERRUPT_SECONDS, SEND_SECONDS = 60, 5, 5
 
 OK, ERROR, TIMEOUT, DEAD = "ok", "error", "timeout", "dead"
 
@@ -61,6 +64,9 @@ class KernelSession:
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         self.context.setsockopt(zmq.LINGER, 0)
+        # A kernel can break its own connection (a frame over MAXMSGSIZE ends the
+        # session for good); a send must then fail, not wait for ever.
+        self.context.setsockopt(zmq.SNDTIMEO, SEND_SECONDS * 1000)
         self.shell = self.control = None
         self.session: Session | None = None
         self.starts = 0
@@ -153,7 +159,11 @@ class KernelSession:
         self.control = self._connect(zmq.DEALER, folder, info["control_port"])
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline and self.alive():
-            request = self.session.send(self.shell, "kernel_info_request", {})
+            try:
+                request = self.session.send(self.shell, "kernel_info_request", {})
+            except zmq.ZMQError:  # not listening yet: try again
+                time.sleep(0.2)
+                continue
             if (
                 self._wait_reply(self.shell, request["header"]["msg_id"], 1.0)
                 is not None
@@ -215,18 +225,11 @@ class KernelSession:
         request."""
         if not self.alive():
             return Reply(DEAD)
-        request = self.session.send(
-            self.shell,
-            "execute_request",
-            {
-                "code": code,
-                "silent": False,
-                "store_history": False,
-                "user_expressions": expressions or {},
-                "allow_stdin": False,
-                "stop_on_error": False,
-            },
-        )
+        try:
+            request = self._send_execute(code, expressions)
+        except zmq.ZMQError:  # the connection is broken: the kernel is no use any more
+            self.stop()
+            return Reply(DEAD)
         reply = self._wait_reply(self.shell, request["header"]["msg_id"], seconds)
         if reply is None:
             return Reply(DEAD if not self.alive() else TIMEOUT)
@@ -238,35 +241,63 @@ class KernelSession:
             return Reply(OK, expressions=raw if isinstance(raw, dict) else {})
         return Reply(ERROR, str(content.get("ename", ""))[:100])
 
+    def _send_execute(self, code: str, expressions: dict[str, str] | None) -> dict:
+        return self.session.send(
+            self.shell,
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": False,
+                "user_expressions": expressions or {},
+                "allow_stdin": False,
+                "stop_on_error": False,
+            },
+        )
+
     def interrupt(self) -> bool:
         """Ask the kernel to interrupt what it runs; True if it is ready again in
         time."""
         if not self.alive():
             return False
-        request = self.session.send(self.control, "interrupt_request", {})
+        try:
+            request = self.session.send(self.control, "interrupt_request", {})
+        except zmq.ZMQError:
+            return False
         self._wait_reply(self.control, request["header"]["msg_id"], INTERRUPT_SECONDS)
         return self.execute("pass", INTERRUPT_SECONDS).kind == OK
 
     def _wait_reply(self, socket, msg_id: str, seconds: float) -> dict | None:
-        """The reply whose parent is ``msg_id``; other messages are dropped."""
+        """The reply whose parent is ``msg_id``; other messages are dropped.
+
+        A kernel that sends more than :data:`MAX_DROPPED` messages nobody asked for is
+        flooding the grader (whose work on them counts against no limit of the
+        kernel's): it is stopped, and counts as dead.
+        """
         deadline = time.monotonic() + seconds
         poller = zmq.Poller()
         poller.register(socket, zmq.POLLIN)
+        dropped = 0
         while True:
             left = deadline - time.monotonic()
+            if dropped > MAX_DROPPED:
+                self.stop()
+                return None
             if left <= 0 or not self.alive():
                 return None
             if not poller.poll(min(left, 0.5) * 1000):
                 continue
             try:
                 _, message = self.session.recv(socket, mode=zmq.NOBLOCK, content=True)
+            except zmq.Again:  # nothing after all
+                continue
             except Exception:  # unsigned, malformed or oversized: not a reply to us
+                dropped += 1
                 continue
-            if not isinstance(message, dict):
-                continue
-            parent = message.get("parent_header")
+            parent = message.get("parent_header") if isinstance(message, dict) else None
             if isinstance(parent, dict) and parent.get("msg_id") == msg_id:
                 return message
+            dropped += 1
 
 
 def expression_text(

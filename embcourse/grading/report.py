@@ -112,6 +112,16 @@ def feedback_names(learners: list[str]) -> dict[str, str]:
             ).hexdigest()[:8]
             base = f"{base}-{digest}"
         names[learner] = f"{base}.md"
+    # A learner may have chosen a name that another's hashed name equals ("ada-1a2b3c4d"
+    # beside "ada" and "ADA"): each name used twice gets a number, in a fixed order.
+    used: set[str] = set()
+    for learner in sorted(names, key=lambda id_: (names[id_].lower(), id_)):
+        name, number = names[learner], 1
+        while name.lower() in used:
+            number += 1
+            name = f"{names[learner][:-3]}-{number}.md"
+        used.add(name.lower())
+        names[learner] = name
     return names
 
 

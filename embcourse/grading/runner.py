@@ -329,10 +329,18 @@ def main(argv: list[str]) -> int:
     """Child-process entry: read JOB_FOLDER/job.json, write JOB_FOLDER/result.json."""
     folder = Path(argv[0])
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    memory = 2 * 1024**3  # the grader's own side of one submission: a flood of large
+    memory = 1024**3  # the grader's own side of one submission: a flood of large
     # messages from the kernel, or a notebook that is costly to parse, ends this
     # process, and only this learner's row says so
-    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    # (the soft limit only: the kernel, started from here, gets its own limits, which
+    # may be higher)
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, hard))
+    try:  # and if memory runs short, this process goes before the grader (after the
+        # kernel, whose score is 1000)
+        Path("/proc/self/oom_score_adj").write_text("500")
+    except OSError:
+        pass
     cells, problem = read_cells(Path(job["notebook"]))
     if cells is None:
         row = Submission("", INVALID, problem)

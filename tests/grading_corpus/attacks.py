@@ -267,6 +267,13 @@ if numbers:
     attempt("cachestat", syscall(numbers[2], 0, None, None, 0))
 attempt("read the hidden cases' generators", lambda: open(
     REPO / "embcourse" / "grading" / "case_generators.py").read())
+def watch():
+    fd = libc.inotify_init1(0)
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "inotify_init1")
+attempt("watch shared files for another kernel's reads (inotify)", watch)
+attempt("read the host's count of open files",
+        lambda: open("/proc/sys/fs/file-nr").read())
 """,
     # Round 2: a CPU hog that would starve its neighbour.
     "cpu_hog": """

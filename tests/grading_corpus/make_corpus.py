@@ -342,6 +342,33 @@ CASES = {
         "graded",
         FULL,
     ),
+    # Round 2, from a hostile review: a frame over the grader's message limit, sent by
+    # the kernel on its own shell socket, ends the connection for good. The grader's
+    # next request must fail in seconds (the kernel is then restarted), not wait for
+    # ever.
+    "oversized_reply": (
+        exercise_with(
+            [
+                (
+                    "import threading\n"
+                    "_k = get_ipython().kernel\n"
+                    "_ident = list(_k._parent_ident['shell'])\n"
+                    "_done = threading.Event()\n"
+                    "def _send():\n"
+                    "    try:\n"
+                    "        _k.shell_stream.socket.send_multipart("
+                    "_ident + [bytes(9 * 1024 * 1024)])\n"
+                    "    finally:\n"
+                    "        _done.set()\n"
+                    "_k.shell_channel_thread.io_loop.add_callback(_send)\n"
+                    "_done.wait(10)"
+                )
+            ],
+            solved=ALL,
+        ),
+        "timeout",
+        FULL,
+    ),
     # Learner ids a spreadsheet would run as formulas.
     "=1+2": (copy.deepcopy(SOLUTION), "graded", FULL),
     "@SUM(A1)": (copy.deepcopy(SOLUTION), "graded", FULL),
