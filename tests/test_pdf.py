@@ -102,20 +102,23 @@ def test_no_line_of_code_is_cut_off(pdf):
     assert not missing, missing[:5]
 
 
-def test_a_block_wider_than_the_page_stops_the_build(built_site, tmp_path):
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<pre style="white-space: pre !important">' + "x" * 300 + "</pre>",
+        '<div class="math notranslate nohighlight">\\[a + b'
+        + " + c" * 120
+        + "\\]</div>",
+    ],
+    ids=["code", "displayed equation"],
+)
+def test_a_block_wider_than_the_page_stops_the_build(built_site, tmp_path, block):
     html = tmp_path / "html"
     shutil.copytree(ROOT / "_build" / "html", html)
     page = html / "book" / "01_one_hot.html"
     article = '<article class="bd-article">'
     page.write_text(
-        page.read_text(encoding="utf-8").replace(
-            article,
-            article
-            + '<pre style="white-space: pre !important">'
-            + "x" * 300
-            + "</pre>",
-            1,
-        ),
+        page.read_text(encoding="utf-8").replace(article, article + block, 1),
         encoding="utf-8",
     )
     with pytest.raises(SystemExit, match="would be cut at the edge"):
@@ -147,23 +150,3 @@ def test_the_first_page_has_the_title_and_the_contents(pdf):
     assert "Token Embeddings" in first and "Contents" in first
     for title in ("One-hot", "GloVe", "language model"):
         assert title in first, title
-
-
-def test_a_displayed_equation_wider_than_the_page_stops_the_build(tmp_path):
-    html = tmp_path / "html"
-    shutil.copytree(ROOT / "_build" / "html", html)
-    page = html / "book" / "01_one_hot.html"
-    article = '<article class="bd-article">'
-    page.write_text(
-        page.read_text(encoding="utf-8").replace(
-            article,
-            article
-            + '<div class="math notranslate nohighlight">\\[a + b'
-            + " + c" * 120
-            + "\\]</div>",
-            1,
-        ),
-        encoding="utf-8",
-    )
-    with pytest.raises(SystemExit, match="would be cut at the edge"):
-        build_pdf.build(html, only=["book/01_one_hot.html"])
