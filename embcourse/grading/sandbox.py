@@ -49,7 +49,8 @@ code running inside the learner's own process:
 - **Channels between kernels**: they share the host's read-only files. Locks on them
   are no-ops, evicting their pages is a no-op, and asking whether a page is cached
   without reading it is refused (all in the filter); :func:`warm_page_cache` caches
-  every file at the start of grading, so reading a page leaves nothing to time.
+  every file a kernel can read at the start of grading (up to half the memory
+  available), so reading a page leaves nothing to time.
 - **The grading code** (this folder, with the hidden cases' generators) is covered by
   an empty folder: the kernel cannot read it.
 
@@ -873,6 +874,19 @@ def remove_stale_groups() -> int:
 _WARMED: list[threading.Thread] = []
 
 
+def _warm_budget() -> int:
+    """Bytes worth caching: half the memory available now (a machine with a large /usr,
+    such as a CI runner's, is not made to read all of it)."""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 // 2
+    except (OSError, ValueError, IndexError):
+        pass
+    return 4 * 1024**3
+
+
 def warm_page_cache() -> threading.Thread:
     """Start reading every file the kernel can read into the page cache, in the
     background, once per grader process.
@@ -886,7 +900,8 @@ def warm_page_cache() -> threading.Thread:
     """
 
     def warm() -> None:
-        for root in ["/usr", *_readable_roots()]:
+        budget = _warm_budget()
+        for root in [*_readable_roots(), "/usr"]:  # what kernels read most, first
             for folder, _, names in os.walk(root):
                 for name in names:
                     try:
@@ -897,6 +912,9 @@ def warm_page_cache() -> threading.Thread:
                     except OSError:
                         continue
                     try:
+                        budget -= os.fstat(handle).st_size
+                        if budget < 0:
+                            return  # more than memory holds: the rest stays as it is
                         os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
                     except OSError:
                         pass
