@@ -204,9 +204,8 @@ def spread():
         pid = _os.fork()
         if pid == 0:
             block = bytearray(300 << 20)
-            for index in range(0, len(block), 4096):
-                block[index] = 1
-            time.sleep(2)
+            block[::4096] = b"x" * len(range(0, len(block), 4096))
+            time.sleep(0.5)
             _os._exit(0)
         children.append(pid)
     statuses = [_os.waitpid(pid, 0)[1] for pid in children]
