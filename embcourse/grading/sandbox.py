@@ -49,8 +49,9 @@ code running inside the learner's own process:
 - **Channels between kernels**: they share the host's read-only files. Locks on them
   are no-ops, evicting their pages is a no-op, and asking whether a page is cached
   without reading it is refused (all in the filter); :func:`warm_page_cache` caches
-  every file a kernel can read at the start of grading (up to half the memory
-  available), so reading a page leaves nothing to time.
+  the files a kernel can read at the start of grading (its own first, then /usr, up
+  to 4 GB or a quarter of the memory available), so reading a page leaves nothing to
+  time.
 - **The grading code** (this folder, with the hidden cases' generators) is covered by
   an empty folder: the kernel cannot read it.
 
@@ -874,17 +875,22 @@ def remove_stale_groups() -> int:
 _WARMED: list[threading.Thread] = []
 
 
+#: At most this much is read ahead: the kernels' own files, and the start of /usr.
+WARM_BYTES = 4 * 1024**3
+
+
 def _warm_budget() -> int:
-    """Bytes worth caching: half the memory available now (a machine with a large /usr,
-    such as a CI runner's, is not made to read all of it)."""
+    """Bytes worth caching: a quarter of the memory available now, and at most
+    WARM_BYTES (a machine with a large /usr, such as a CI runner's, is not made to read
+    all of it, nor the grading slowed by reading)."""
     try:
         with open("/proc/meminfo", encoding="utf-8") as file:
             for line in file:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024 // 2
+                    return min(WARM_BYTES, int(line.split()[1]) * 1024 // 4)
     except (OSError, ValueError, IndexError):
         pass
-    return 4 * 1024**3
+    return WARM_BYTES
 
 
 def warm_page_cache() -> threading.Thread:
