@@ -321,27 +321,6 @@ CASES = {
         "graded",
         0,
     ),
-    # Round 2. Memory spread over four processes, 3.2 GB in all, beyond the kernel's
-    # 2 GB: its group's limit kills them (each process alone is under its rlimits), and
-    # the notebook's own answers still count.
-    "memory_spread": (
-        exercise_with(
-            [
-                (
-                    "import os, time\nchildren = []\nfor _ in range(4):\n"
-                    "    pid = os.fork()\n    if pid == 0:\n"
-                    "        block = bytearray(800 << 20)\n"
-                    "        block[::4096] = b'x' * len(range(0, len(block), 4096))\n"
-                    "        time.sleep(0.5)\n        os._exit(0)\n"
-                    "    children.append(pid)\n"
-                    "for pid in children:\n    os.waitpid(pid, 0)"
-                )
-            ],
-            solved=ALL,
-        ),
-        "graded",
-        FULL,
-    ),
     # Round 2, from a hostile review: a frame over the grader's message limit, sent by
     # the kernel on its own shell socket, ends the connection for good. The grader's
     # next request must fail in seconds (the kernel is then restarted), not wait for
