@@ -851,23 +851,15 @@ class KernelGroup:
 
 def remove_stale_groups() -> int:
     """Remove the groups a grader that was killed left behind; return how many."""
-    _, parents = cgroup_parents()
+    version, parents = cgroup_parents()
     removed = 0
-    for parent in parents.values():
+    for key, parent in parents.items():
         for folder in parent.glob(f"{GROUP_PREFIX}*"):
             owner = folder.name[len(GROUP_PREFIX) :].split("-", 1)[0]
             if owner.isdigit() and Path(f"/proc/{owner}").exists():
                 continue  # its grader still runs
-            for pid in (folder / "cgroup.procs").read_text().split():
-                try:
-                    os.kill(int(pid), 9)
-                except (ProcessLookupError, PermissionError, ValueError):
-                    pass
-            try:
-                folder.rmdir()
-                removed += 1
-            except OSError:
-                pass
+            KernelGroup(version, {key: parent}, folder.name).remove()
+            removed += not folder.exists()
     return removed
 
 
