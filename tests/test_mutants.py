@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from embcourse.checks import PASSED, TASKS, run_check
+from embcourse.grading.outcome import GRADED, POINTS_PER_TASK, Submission
 
 HIDDEN = ROOT / "grading" / "hidden"
 CHAPTERS = sorted({task_id.split(".")[0] for task_id in TASKS})
@@ -43,17 +44,25 @@ def test_every_task_has_mutants_and_alternatives():
     "task_id, name", [(t, n) for t, m in MUTANTS.items() for n in m.wrong]
 )
 def test_wrong_implementation_is_caught(task_id, name):
+    """Caught by a public case (or, listed with the reason, by a hidden one), and so
+    never given full marks by the grader with the committed hidden cases."""
     mutants = MUTANTS[task_id]
-    public = run_check(task_id, mutants.wrong[name])
+    result = run_check(task_id, mutants.wrong[name], hidden_dir=HIDDEN)
+    public = [o for o in result.outcomes if not o.case.hidden]
+    hidden = [o for o in result.outcomes if o.case.hidden]
     if name in mutants.hidden_only:
-        assert public.status == PASSED, (
+        assert all(o.status == PASSED for o in public), (
             "listed as hidden-only, but a public case catches it"
         )
-        assert (
-            run_check(task_id, mutants.wrong[name], hidden_dir=HIDDEN).status != PASSED
-        )
+        assert any(o.status != PASSED for o in hidden)
     else:
-        assert public.status != PASSED, f"{task_id}: '{name}' passes every public case"
+        assert any(o.status != PASSED for o in public), (
+            f"{task_id}: '{name}' passes every public case"
+        )
+    row = Submission("learner", GRADED, results={task_id: result})
+    assert row.points(task_id) < POINTS_PER_TASK, (
+        f"{task_id}: '{name}' earns full marks"
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,3 +71,5 @@ def test_wrong_implementation_is_caught(task_id, name):
 def test_correct_alternative_passes(task_id, name):
     result = run_check(task_id, MUTANTS[task_id].right[name], hidden_dir=HIDDEN)
     assert result.status == PASSED, _failures(result)
+    row = Submission("learner", GRADED, results={task_id: result})
+    assert row.points(task_id) == POINTS_PER_TASK

@@ -15,7 +15,8 @@ register(
     "Ids follow a ranking: a higher count comes first, and equal counts are ordered "
     "by the tokens themselves as Python compares strings (code-point order, so 'THE' "
     "< 'The' < 'the'). '<unk>' is reserved for id 0, even when it appears in the "
-    "input. Leave the caller's list as it was.",
+    "input, so tokens that are all '<unk>', or none at all, give '<unk>' alone. Leave "
+    "the caller's list as it was.",
 )
 
 register(
@@ -35,7 +36,8 @@ register(
     "id back to token.",
     "vocab maps token to id, and it need not list its tokens in id order: neither its "
     "order nor alphabetical order gives the token of an id. Build the reverse map "
-    "from its items, and find the column along each row (one answer per row).",
+    "from its items, and find the column along each row (one answer per row). The "
+    "matrix may be a NumPy array of floats as well as a nested list of ints.",
 )
 
 register(

@@ -23,7 +23,8 @@ register(
     "positions of it, on both sides.",
     "Positions are counted in the sentence as given: an unknown word is not counted "
     "but still takes up its place. The window stops at the sentence's ends, a word is "
-    "never its own context, and X[w, c] counts w at the centre and c around it.",
+    "never its own context, and X[w, c] counts w at the centre and c around it. An "
+    "empty sentence adds nothing (and must not break the code).",
 )
 
 register(
@@ -34,7 +35,8 @@ register(
     "Use the row sums for w and the column sums for c (the matrix need not be "
     "symmetric). Take the logarithm only where the count is positive, and clip "
     "negative values to 0; cells with a zero count, or in an all-zero row or column, "
-    "are 0, never nan or inf.",
+    "are 0, never nan or inf. The counts may be whole numbers: an array made like "
+    "theirs is an integer array and truncates the logarithms written into it.",
 )
 
 register(
@@ -44,5 +46,6 @@ register(
     "singular value; compare them by cosine similarity.",
     "Keep the scaling by the singular values (U alone is a different space), normalise "
     "each row before comparing (raw dot products favour long vectors), and leave the "
-    "word itself out of the answer.",
+    "word itself out of the answer; every other word is a candidate, the last one "
+    "too.",
 )

@@ -32,8 +32,10 @@ register(
     compare_negatives,
     "Draw ids one at a time from the noise distribution with the seeded generator, and "
     "throw away any draw that equals the positive.",
-    "Do not change the distribution (no renormalising without the positive): redraw "
-    "instead. Keep going until you have k ids; k of 0 gives an empty list.",
+    "Keep the distribution's shape: no extra power or smoothing. Redrawing the "
+    "positive and renormalising the others both leave each other id's share where it "
+    "should be. Keep going until you have k ids; k of 0 gives an empty list. Every id "
+    "but the positive can come out, the last one too.",
 )
 
 register(
@@ -43,7 +45,9 @@ register(
     "log-sigmoid of a dot product with the centre vector.",
     "The true pair scores +u_o·v, each negative -u_n·v; the loss is minus the sum of "
     "their log-sigmoids. Written naively, log σ(x), that is -log(1 + e^(-x)), "
-    "overflows for large |x|: numpy has a stable function for log(e^a + e^b).",
+    "overflows for large |x|: numpy has a stable function for log(e^a + e^b). Add "
+    "the logs rather than multiplying sigmoids (a product of tiny numbers underflows "
+    "to 0), and keep the terms floats when the vectors hold whole numbers.",
 )
 
 register(
@@ -53,5 +57,6 @@ register(
     "candidate's score is its output row's dot product with it.",
     "Average over the context words (a repeated id counts each time), not the sum, and "
     "read the candidates from the output table. Return one float per candidate, in "
-    "order.",
+    "order. The tables may hold whole numbers: average into floats, not into an "
+    "integer array.",
 )

@@ -13,7 +13,8 @@ register(
     compare_exact,
     "Cosine similarity: the dot product divided by the product of the two lengths.",
     "The length of a vector is the square root of the sum of its squared entries. "
-    "Return a Python float, between -1 and 1.",
+    "Return a Python float, between -1 and 1. The vectors may hold whole numbers: "
+    "dividing an integer array in place fails.",
 )
 
 register(
@@ -22,7 +23,9 @@ register(
     "Rank every other word by cosine similarity with `word`, highest first.",
     "Scale every row to length 1 before taking dot products (raw dot products and "
     "distances rank long vectors differently). Leave `word` out, and break exact ties "
-    "by position in `words` (earlier first), as a stable sort does.",
+    "by position in `words` (earlier first), as a stable sort does. The vectors may "
+    "hold whole numbers: scale them into a new float array. A k of 0 asks for no "
+    "word at all.",
 )
 
 register(
@@ -32,7 +35,9 @@ register(
     "from unit vectors.",
     "Normalise every vector first (also a, b and c before combining them), rank all "
     "words by cosine similarity with the combination, skip a, b and c, and break "
-    "exact ties by position in `words`.",
+    "exact ties by position in `words`. Every other word is a candidate, the last "
+    "one too, and the vectors may hold whole numbers: scale them into a new float "
+    "array.",
 )
 
 register(
@@ -41,5 +46,6 @@ register(
     "Spearman's correlation is Pearson's correlation of the ranks, not of the values.",
     "Rank 1 is the smallest value; tied values all get the average of the ranks they "
     "occupy (two values tied for ranks 2 and 3 both get 2.5). Then correlate the two "
-    "rank lists with Pearson's formula. Return a float.",
+    "rank lists with Pearson's formula. Return a float. Average ranks such as 2.5 "
+    "need a float array, even when the values are whole numbers.",
 )

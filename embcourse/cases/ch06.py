@@ -15,7 +15,8 @@ register(
     "count.",
     "The weight is (x / x_max) ** alpha, capped at 1; the word vector comes from the "
     "row index, the context vector and context bias from the column index; use the "
-    "natural log, and no factor 1/2.",
+    "natural log, and no factor 1/2. The counts may be whole numbers: compute the "
+    "weights and errors as floats, not in an array made like the counts.",
 )
 
 register(
@@ -26,7 +27,8 @@ register(
     "rule.",
     "Check your derivation numerically: nudge one parameter by a tiny amount and "
     "compare the change in the term with your gradient, or compare with torch "
-    "autograd on one example. f(x) is capped at 1 for counts of x_max or more.",
+    "autograd on one example. f(x) is capped at 1 for counts of x_max or more. The "
+    "vectors may hold whole numbers; their gradients do not.",
 )
 
 register(
@@ -35,7 +37,7 @@ register(
     "One triple per non-zero entry: where it is (row, column) and the log of its "
     "count; the zeros are left out, since log 0 is undefined.",
     "Walk the matrix row by row, left to right; keep fractional counts as they are and "
-    "take the natural log.",
+    "take the natural log. Counts may be whole numbers; their logs are floats.",
 )
 
 register(
@@ -44,5 +46,7 @@ register(
     "AdaGrad gives every parameter its own step size: the learning rate divided by the "
     "square root of that parameter's sum of squared gradients.",
     "Update the sums first and divide by the root of the new sums, element by element; "
-    "step against the gradient; return new arrays and leave the arguments untouched.",
+    "step against the gradient; return new arrays and leave the arguments untouched. "
+    "The arguments may hold whole numbers: the results are floats (a copy of an "
+    "integer array stays integer).",
 )

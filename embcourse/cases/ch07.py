@@ -23,7 +23,7 @@ register(
     "begins, its two symbols become one, and both are used up.",
     "Compare whole symbols (list items), never the joined text, which can match across "
     "a boundary; after a merge, the right-hand symbol is used up, so overlapping "
-    "occurrences are not merged twice.",
+    "occurrences are not merged twice. An empty list stays empty.",
 )
 
 register(
@@ -33,7 +33,8 @@ register(
     "training learned them, and each is applied once, to the whole word.",
     "Go through the list of merges once, in order: a merge whose pair is not in the "
     "word changes nothing, and the next one may still apply; a merge joins every "
-    "non-overlapping occurrence, reading left to right.",
+    "non-overlapping occurrence, reading left to right. The empty word has no "
+    "characters, so no tokens.",
 )
 
 register(
@@ -43,5 +44,5 @@ register(
     "length is in the range, shortest first and left to right within a length.",
     "Both ends of the range are included; the markers count as characters; keep "
     "repeats; the whole bracketed word is an n-gram when its length is in range, and "
-    "no n-gram can be longer than it.",
+    "no n-gram can be longer than it. The empty word keeps its two markers.",
 )

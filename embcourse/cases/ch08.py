@@ -15,7 +15,8 @@ register(
     "log-probabilities first, then exponentiate.",
     "Use the natural logarithm with exp (or log base 2 with 2 to the power); divide by "
     "the number of tokens, not by one less; a model that gives every token "
-    "probability 1 has perplexity 1.",
+    "probability 1 has perplexity 1. Multiplying the probabilities first underflows "
+    "to 0 on a long text: add their logs instead.",
 )
 
 register(
@@ -25,7 +26,8 @@ register(
     "then turn each row of counts into probabilities with k added to every cell.",
     "Row a is the token before, column b the token after; a row's denominator is the "
     "number of pairs that start with a plus k times the vocabulary size, so every row "
-    "sums to 1; the last token of the sequence starts no pair.",
+    "sums to 1; the last token of the sequence starts no pair. k may be a whole "
+    "number: the probabilities are still floats.",
 )
 
 register(
@@ -46,5 +48,6 @@ register(
     "that grows with the position and shrinks from one pair to the next.",
     "The angle of pair i is position * base ** (-2i / d); counter-clockwise means the "
     "new first coordinate subtracts the sine term; pairs are neighbours (0, 1), "
-    "(2, 3), not the two halves of the vector; return a new vector.",
+    "(2, 3), not the two halves of the vector; return a new vector, of floats even "
+    "when the input holds whole numbers (a copy of an integer array stays integer).",
 )

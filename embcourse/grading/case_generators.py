@@ -7,7 +7,10 @@ drawn with the NumPy generator ``rng``; it returns ``None`` when the draw is unu
 draws
 again. The inputs include the structures that realistic mistakes trip on:
 ties, unknown words in the middle of a window, rare words, vectors whose lengths differ
-widely, matrices that are not symmetric, all-zero rows, sizes above 2**31.
+widely, matrices that are not symmetric, all-zero rows, sizes above 2**31, whole
+numbers where floats are usual (an int array truncates what is written into it), texts
+long enough to underflow a product of probabilities, answers that hang on the last
+item, and empty inputs where a statement allows them.
 
 :mod:`embcourse.grading.make_cases` turns them into a hidden-case folder, with expected
 values computed by the reference solutions (``solutions/*.ipynb``).
@@ -42,10 +45,19 @@ def _pick(rng, items, size):
     return [items[i] for i in rng.integers(len(items), size=size)]
 
 
-def _vectors(rng, rows, dim, twins=True):
-    """Rows of very different lengths, sometimes with two identical rows."""
-    vectors = rng.normal(size=(rows, dim)) * rng.choice([0.2, 1.0, 6.0], size=(rows, 1))
-    vectors = vectors.round(2)
+def _whole(rng):
+    """Whether to draw whole numbers this time (a third of the draws)."""
+    return rng.random() < 1 / 3
+
+
+def _vectors(rng, rows, dim, twins=True, whole=False):
+    """Rows of very different lengths, sometimes with two identical rows; whole
+    numbers (an int array) when ``whole``."""
+    if whole:
+        vectors = rng.integers(-5, 6, size=(rows, dim)) * rng.choice([1, 4], (rows, 1))
+    else:
+        vectors = rng.normal(size=(rows, dim)) * rng.choice([0.2, 1.0, 6.0], (rows, 1))
+        vectors = vectors.round(2)
     if twins and rows > 3 and rng.random() < 0.5:
         i, j = rng.choice(np.arange(1, rows), size=2, replace=False)
         vectors[j] = vectors[i]
@@ -81,7 +93,7 @@ def one_hot_decode(rng):
     vocab = dict(items)
     ids = rng.integers(len(vocab), size=int(rng.integers(1, 6)))
     matrix = np.eye(len(vocab), dtype=int)[ids].tolist()
-    return [matrix, vocab], {}
+    return [matrix, vocab], {}, _some_arrays(rng, 1)
 
 
 def one_hot_nbytes(rng):
@@ -182,6 +194,10 @@ def draw_negatives(rng):
 def negative_sampling_loss(rng):
     dim = int(rng.integers(2, 5))
     scale = float(rng.choice([0.5, 3.0, 30.0]))
+    if _whole(rng):  # whole numbers: an int array of scores truncates
+        center, context = rng.integers(-4, 5, size=(2, dim)).tolist()
+        negatives = rng.integers(-4, 5, size=(int(rng.integers(0, 4)), dim)).tolist()
+        return [center, context, negatives], {}
     center = (rng.normal(size=dim) * scale).round(3).tolist()
     context = (rng.normal(size=dim) * scale).round(3).tolist()
     negatives = (
@@ -205,6 +221,11 @@ def cbow_scores(rng):
 
 def cosine_similarity(rng):
     dim = int(rng.integers(2, 6))
+    if _whole(rng):
+        u, v = rng.integers(-6, 7, size=(2, dim))
+        if not u.any() or not v.any():
+            return None
+        return [u.tolist(), v.tolist()], {}
     u, v = (
         rng.normal(size=dim) * 3,
         rng.normal(size=dim) * float(rng.choice([0.1, 1, 10])),
@@ -214,26 +235,31 @@ def cosine_similarity(rng):
 
 def top_k_neighbours(rng):
     words = ["cat", "dog", "car", "bus", "tea", "cup", "sun"][: int(rng.integers(5, 8))]
-    vectors = _vectors(rng, len(words), 3)
+    whole = _whole(rng)
+    vectors = _vectors(rng, len(words), 3, whole=whole)
     if vectors is None:
         return None
     word = int(rng.integers(len(words)))
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    if not _clear_ranking(unit @ unit[word], skip=[word]):
+    # whole numbers can give parallel rows that are not equal: a tie only to rounding
+    exact = 1e-300 if whole else 1e-12
+    if not _clear_ranking(unit @ unit[word], skip=[word], exact=exact):
         return None
-    k = len(words) - 1 if rng.random() < 0.5 else int(rng.integers(1, len(words)))
+    k = len(words) - 1 if rng.random() < 0.5 else int(rng.integers(0, len(words)))
     return [words[word], words, vectors.tolist(), k], {}
 
 
 def solve_analogy(rng):
     words = ["a", "b", "c", "p", "q", "r", "s"]
-    vectors = _vectors(rng, len(words), 3)
+    whole = _whole(rng)
+    vectors = _vectors(rng, len(words), 3, whole=whole)
     if vectors is None:
         return None
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     target = unit[1] - unit[0] + unit[2]
+    exact = 1e-300 if whole else 1e-12
     if np.linalg.norm(target) < 1e-3 or not _clear_ranking(
-        unit @ target, skip=[0, 1, 2]
+        unit @ target, skip=[0, 1, 2], exact=exact
     ):
         return None
     return ["a", "b", "c", words, vectors.tolist()], {}
@@ -241,16 +267,20 @@ def solve_analogy(rng):
 
 def spearman(rng):
     n = int(rng.integers(4, 9))
-    xs = rng.integers(0, 5, size=n).astype(float)
-    ys = (xs * rng.choice([-1, 1]) + rng.integers(-2, 3, size=n)).astype(float)
+    xs = rng.integers(0, 5, size=n)
+    ys = xs * rng.choice([-1, 1]) + rng.integers(-2, 3, size=n)
     if np.ptp(xs) == 0 or np.ptp(ys) == 0:
         return None
+    if not _whole(rng):  # whole numbers a third of the time: ranks must not truncate
+        xs, ys = xs.astype(float), ys.astype(float)
     return [xs.tolist(), ys.tolist()], {}
 
 
 def _table_and_ids(rng):
     rows, dim = int(rng.integers(3, 6)), int(rng.integers(2, 4))
-    weight = rng.integers(-4, 5, size=(rows, dim)).astype(float)
+    weight = rng.integers(-4, 5, size=(rows, dim))
+    if not _whole(rng):  # a table of whole numbers a third of the time
+        weight = weight.astype(float)
     high = rows - 1 if rng.random() < 0.5 else rows  # sometimes the last rows go unused
     ids = rng.integers(high, size=(int(rng.integers(1, 3)), int(rng.integers(1, 4))))
     return weight.tolist(), ids.tolist()
@@ -273,7 +303,7 @@ def rows_with_gradient(rng):
 
 def neighbours_through_table(rng):
     words = ["cat", "dog", "car", "bus", "tea", "cup"]
-    vectors = _vectors(rng, len(words), 3, twins=False)
+    vectors = _vectors(rng, len(words), 3, twins=False, whole=_whole(rng))
     if vectors is None:
         return None
     word = int(rng.integers(len(words)))
@@ -326,9 +356,17 @@ def _some_arrays(rng, count):
     return list(range(count)) if rng.random() < 0.4 else []
 
 
+def _whole_counts(rng, counts):
+    """The counts as whole numbers (an int array) when they all are, a third of the
+    time."""
+    if _whole(rng) and (counts == counts.round()).all():
+        return counts.astype(int)
+    return counts
+
+
 def glove_loss(rng):
     size = int(rng.integers(2, 5))
-    counts = _counts(rng, size, size)
+    counts = _whole_counts(rng, _counts(rng, size, size))
     if not counts.any():
         return None
     args = [counts.tolist(), *_glove_model(rng, size, int(rng.integers(1, 4)))]
@@ -338,6 +376,8 @@ def glove_loss(rng):
 def glove_gradients(rng):
     dim = int(rng.integers(1, 4))
     w, w_context, b, b_context = _glove_model(rng, 1, dim)
+    if _whole(rng):  # whole-number vectors: gradients must not truncate
+        w, w_context = rng.integers(-3, 4, size=(2, 1, dim)).tolist()
     count = float(rng.choice([1, 2, 0.5, 7, 40, 100, 250]))
     args = [w[0], w_context[0], b[0], b_context[0], count]
     return (*_by_position(rng, args, _glove_settings(rng)), _some_arrays(rng, 2))
@@ -345,6 +385,14 @@ def glove_gradients(rng):
 
 def adagrad_step(rng):
     shape = tuple(int(n) for n in rng.integers(1, 4, size=int(rng.integers(1, 3))))
+    if _whole(rng):  # whole numbers: an int array would truncate the step
+        parameters, gradients = rng.integers(-3, 4, size=(2, *shape))
+        sums = rng.integers(1, 5, size=shape)
+        return (
+            [parameters.tolist(), gradients.tolist(), sums.tolist(), 0.5],
+            {},
+            [],
+        )
     parameters = (rng.normal(size=shape)).round(2)
     gradients = (rng.normal(size=shape) * rng.choice([0.1, 1.0, 20.0])).round(2)
     sums = rng.choice([0.01, 1.0, 4.0, 100.0], size=shape)
@@ -361,8 +409,8 @@ def adagrad_step(rng):
 
 
 def nonzero_triples(rng):
-    counts = _counts(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5))).tolist()
-    return [counts], {}, _some_arrays(rng, 1)
+    counts = _counts(rng, int(rng.integers(1, 5)), int(rng.integers(1, 5)))
+    return [_whole_counts(rng, counts).tolist()], {}, _some_arrays(rng, 1)
 
 
 def _letters(rng, alphabet, low, high):
@@ -428,7 +476,10 @@ def char_ngrams(rng):
 
 
 def perplexity(rng):
-    size = int(rng.integers(1, 8))
+    # sometimes a long text, whose product of probabilities underflows
+    size = (
+        int(rng.integers(1, 8)) if rng.random() < 0.7 else int(rng.integers(400, 900))
+    )
     probabilities = rng.choice([1e-4, 0.01, 0.1, 0.25, 0.5, 0.9, 1.0], size=size)
     return [probabilities.tolist()], {}, _some_arrays(rng, 1)
 
@@ -436,7 +487,8 @@ def perplexity(rng):
 def bigram_probabilities(rng):
     vocab_size = int(rng.integers(1, 5))
     ids = rng.integers(0, vocab_size, size=int(rng.integers(1, 9))).tolist()
-    return [ids, vocab_size, float(rng.choice([0.01, 0.5, 1.0, 2.0]))], {}
+    k = [0.01, 0.5, 1.0, 2.0, 1, 3][int(rng.integers(6))]  # the last two: ints
+    return [ids, vocab_size, k], {}
 
 
 def sinusoidal_positions(rng):
@@ -448,6 +500,8 @@ def sinusoidal_positions(rng):
 
 def rope_rotate(rng):
     vector = rng.normal(size=2 * int(rng.integers(1, 4))).round(2).tolist()
+    if _whole(rng):  # a vector of whole numbers: a copy of it is an int array
+        vector = rng.integers(-4, 5, size=len(vector)).tolist()
     args = [vector, int(rng.integers(0, 20))]
     kwargs = {"base": int(rng.choice([10, 100]))} if rng.random() < 0.3 else {}
     return args, kwargs, _some_arrays(rng, 1)

@@ -32,17 +32,24 @@ class Submission:
     results: dict[str, CheckResult] = field(default_factory=dict)
 
     def points(self, task_id: str) -> float:
-        """The points earned on one task: its share of passed *hidden* cases.
+        """The points earned on one task: its share of passed *hidden* cases, times its
+        share of passed public cases.
 
-        The public cases are in the learner's notebook with their answers, so they are
-        for feedback only: a function that returns the public answers earns nothing.
+        The public cases are in the learner's notebook with their answers, so they
+        cannot earn points alone: a function that returns the public answers earns
+        nothing. They can cost points: a function that fails a case its learner could
+        run is not right, even where no hidden case happens to catch its mistake.
         """
         result = self.results.get(task_id)
-        hidden = [o for o in result.outcomes if o.case.hidden] if result else []
+        outcomes = result.outcomes if result else []
+        hidden = [o for o in outcomes if o.case.hidden]
+        public = [o for o in outcomes if not o.case.hidden]
         if not hidden:
             return 0.0
-        passed = sum(outcome.status == PASSED for outcome in hidden)
-        return round(POINTS_PER_TASK * passed / len(hidden), 2)
+        share = sum(o.status == PASSED for o in hidden) / len(hidden)
+        if public:
+            share *= sum(o.status == PASSED for o in public) / len(public)
+        return round(POINTS_PER_TASK * share, 2)
 
     def to_json(self) -> dict:
         """A plain form to send from the grading child process (no hidden case data)."""

@@ -69,11 +69,17 @@ ALL = tuple(TASKS[task_id].function_name for task_id in TASK_IDS)
 FULL = 10 * len(ALL)  # 10 marks per task
 
 
-def marks(task_id: str, passed: int) -> float:
-    """The marks of one task with ``passed`` of its hidden cases right (the public
-    ones earn nothing: their answers are in the learner's notebook)."""
-    hidden = [c for c in load_cases(task_id, hidden_dir=DEFAULT_HIDDEN) if c.hidden]
-    return round(10 * passed / len(hidden), 2)
+def marks(task_id: str, passed: int, public_passed: int | None = None) -> float:
+    """The marks of one task with ``passed`` of its hidden cases right and
+    ``public_passed`` of its public ones (all of them if None): the hidden cases' share,
+    times the public cases' share (the public ones cannot earn marks alone, since their
+    answers are in the learner's notebook, but a failed one costs)."""
+    cases = load_cases(task_id, hidden_dir=DEFAULT_HIDDEN)
+    hidden = [c for c in cases if c.hidden]
+    public = [c for c in cases if not c.hidden]
+    if public_passed is None:
+        public_passed = len(public)
+    return round(10 * passed / len(hidden) * public_passed / len(public), 2)
 
 
 FAKE_RECORD = (
@@ -261,11 +267,11 @@ CASES = {
             solved=ALL,
         ),
         "graded",
-        FULL - 10 + marks("01.build_vocabulary", 1),
+        FULL - 10 + marks("01.build_vocabulary", 1, public_passed=1),
     ),
     # Functions that record every input they are given and report them through a public
     # case's value: they must never have seen a hidden input by then. (Two of the four
-    # hidden cases expect an empty vocabulary, so 5 points.)
+    # hidden cases and one of the six public ones expect an empty vocabulary.)
     "records_hidden_inputs": (
         exercise_with(
             [
@@ -283,7 +289,7 @@ CASES = {
             ]
         ),
         "graded",
-        marks("01.build_vocabulary", 2),
+        marks("01.build_vocabulary", 2, public_passed=1),
     ),
     # Round 2. A stub that returns the public cases' answers (the public cases file is
     # in the course package, readable in the sandbox): points come from hidden cases

@@ -69,6 +69,24 @@ def vocab_sorts_input_in_place(tokens, min_count=1):
     return vocab_reference(tokens, min_count)
 
 
+def vocab_drops_last_token(tokens, min_count=1):  # counts all tokens but the last
+    counts = Counter(tokens[i] for i in range(len(tokens) - 1))
+    kept = [t for t, c in counts.items() if c >= min_count and t != "<unk>"]
+    ordered = sorted(kept, key=lambda t: (-counts[t], t))
+    return {"<unk>": 0, **{t: i for i, t in enumerate(ordered, 1)}}
+
+
+def vocab_unzipped_ranking(tokens, min_count=1):  # zip(*[]) has nothing to unpack
+    counts = Counter(t for t in tokens if t != "<unk>")
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    words, frequencies = zip(*ranked)
+    vocab = {"<unk>": 0}
+    for word, frequency in zip(words, frequencies):
+        if frequency >= min_count:
+            vocab[word] = len(vocab)
+    return vocab
+
+
 def vocab_plain_dict(tokens, min_count=1):
     counts = {}
     for token in tokens:
@@ -133,6 +151,13 @@ def encode_one_hot_without_num_classes(tokens, vocab):
     return F.one_hot(ids).numpy()
 
 
+def encode_drops_last(tokens, vocab):  # the last row is left all zeros
+    out = np.zeros((len(tokens), len(vocab)))
+    for k in range(len(tokens) - 1):
+        out[k, vocab.get(tokens[k], vocab["<unk>"])] = 1
+    return out
+
+
 def encode_eye_rows(tokens, vocab):
     return np.eye(len(vocab), dtype=int)[[vocab.get(t, vocab["<unk>"]) for t in tokens]]
 
@@ -189,6 +214,28 @@ def decode_alphabetical(one_hot_matrix, vocab):
 
 def decode_first_row_only(one_hot_matrix, vocab):
     return decode_reference(one_hot_matrix, vocab)[:1]
+
+
+def decode_list_index(one_hot_matrix, vocab):  # a NumPy row has no .index
+    id_to_token = {i: t for t, i in vocab.items()}
+    return [id_to_token[row.index(1)] for row in one_hot_matrix]
+
+
+def decode_last_column_missed(one_hot_matrix, vocab):
+    id_to_token = {i: t for t, i in vocab.items()}
+    tokens = []
+    for row in one_hot_matrix:
+        for column in range(len(row) - 1):
+            if row[column] == 1:
+                tokens.append(id_to_token[column])
+                break
+    return tokens
+
+
+def decode_last_row_missed(one_hot_matrix, vocab):
+    id_to_token = {i: t for t, i in vocab.items()}
+    matrix = np.asarray(one_hot_matrix)
+    return [id_to_token[int(np.argmax(matrix[k]))] for k in range(len(matrix) - 1)]
 
 
 def decode_search_values(one_hot_matrix, vocab):
@@ -282,6 +329,10 @@ MUTANTS = {
             "min_count as a strict bound": vocab_min_count_strict,
             "'<unk>' in the input gets an id": vocab_unk_in_input_gets_an_id,
             "sorts the caller's list": vocab_sorts_input_in_place,
+            "the last token not counted": vocab_drops_last_token,
+            "ranking unzipped (nothing to unpack without words)": (
+                vocab_unzipped_ranking
+            ),
         },
         right={
             "reference": vocab_reference,
@@ -298,6 +349,7 @@ MUTANTS = {
             "ids minus one": encode_ids_minus_one,
             "each token once": encode_unique_tokens,
             "F.one_hot without num_classes": encode_one_hot_without_num_classes,
+            "the last token left out": encode_drops_last,
         },
         right={
             "reference": encode_reference,
@@ -315,6 +367,9 @@ MUTANTS = {
             "drops <unk> rows": decode_skips_unk,
             "alphabetical id map": decode_alphabetical,
             "first row only": decode_first_row_only,
+            "list.index on each row (not on a NumPy array)": decode_list_index,
+            "the last column never searched": decode_last_column_missed,
+            "the last row left out": decode_last_row_missed,
         },
         right={
             "reference": decode_reference,

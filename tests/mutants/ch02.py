@@ -55,6 +55,26 @@ def cos_in_place_on_ints(vectors):
     return vectors @ vectors.T
 
 
+def cos_units_like_the_input(vectors):  # zeros_like keeps an int dtype: truncated
+    vectors = np.asarray(vectors)
+    unit = np.zeros_like(vectors)
+    for i, row in enumerate(vectors):
+        unit[i] = row / np.linalg.norm(row)
+    return unit @ unit.T
+
+
+def cos_last_pair_missed(vectors):
+    vectors = np.asarray(vectors, dtype=float)
+    n = len(vectors)
+    result = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n - 1):
+            similarity = vectors[i] @ vectors[j]
+            similarity /= np.linalg.norm(vectors[i]) * np.linalg.norm(vectors[j])
+            result[i, j] = result[j, i] = similarity
+    return result
+
+
 def cos_distance_not_similarity(vectors):
     return cdist(vectors, vectors, "cosine")
 
@@ -68,6 +88,11 @@ def cos_scipy(vectors):
 def cos_torch(vectors):
     tensor = torch.as_tensor(vectors, dtype=torch.float64)
     return F.cosine_similarity(tensor[:, None, :], tensor[None, :, :], dim=2)
+
+
+def cos_float32(vectors):  # torch's default dtype: rounding far below 1e-6
+    unit = F.normalize(torch.tensor(vectors, dtype=torch.float32), dim=1)
+    return unit @ unit.T
 
 
 def cos_loops(vectors):
@@ -130,6 +155,40 @@ def cooc_negative_indices_wrap(sentences, vocab, window):
             for j in range(i - window, min(len(sentence), i + window + 1)):
                 if j != i and word in vocab and sentence[j] in vocab:
                     counts[vocab[word], vocab[sentence[j]]] += 1
+    return counts
+
+
+def cooc_last_word_never_centre(sentences, vocab, window):
+    counts = np.zeros((len(vocab), len(vocab)))
+    for sentence in sentences:
+        for i in range(len(sentence) - 1):
+            if sentence[i] not in vocab:
+                continue
+            for j in range(max(0, i - window), min(len(sentence), i + window + 1)):
+                if j != i and sentence[j] in vocab:
+                    counts[vocab[sentence[i]], vocab[sentence[j]]] += 1
+    return counts
+
+
+def cooc_window_cut_early(sentences, vocab, window):  # the last word never a context
+    counts = np.zeros((len(vocab), len(vocab)))
+    for sentence in sentences:
+        for i, word in enumerate(sentence):
+            for j in range(max(0, i - window), min(len(sentence) - 1, i + window + 1)):
+                if j != i and word in vocab and sentence[j] in vocab:
+                    counts[vocab[word], vocab[sentence[j]]] += 1
+    return counts
+
+
+def cooc_offsets_float_ids(sentences, vocab, window):  # np.array([]) is float
+    counts = np.zeros((len(vocab), len(vocab)))
+    for sentence in sentences:
+        ids = np.array([vocab.get(w, -1) for w in sentence])
+        for offset in range(1, window + 1):
+            left, right = ids[:-offset], ids[offset:]
+            keep = (left >= 0) & (right >= 0)
+            np.add.at(counts, (left[keep], right[keep]), 1)
+            np.add.at(counts, (right[keep], left[keep]), 1)
     return counts
 
 
@@ -236,6 +295,28 @@ def ppmi_add_one(counts):
     return np.nan_to_num(result, posinf=0.0)
 
 
+def ppmi_result_like_the_input(counts):  # zeros_like an int matrix: truncated
+    counts = np.asarray(counts)
+    result = np.zeros_like(counts)
+    seen = counts > 0
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0))
+    result[seen] = np.maximum(0, np.log(counts[seen] * counts.sum() / expected[seen]))
+    return result
+
+
+def ppmi_last_row_missed(counts):
+    counts = np.asarray(counts, dtype=float)
+    total, rows, cols = counts.sum(), counts.sum(axis=1), counts.sum(axis=0)
+    result = np.zeros_like(counts)
+    for w in range(len(counts) - 1):
+        for c in range(len(counts)):
+            if counts[w, c] > 0:
+                result[w, c] = max(
+                    0.0, np.log(counts[w, c] * total / (rows[w] * cols[c]))
+                )
+    return result
+
+
 def ppmi_nan_to_num(counts):
     counts = np.asarray(counts, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -323,6 +404,17 @@ def svd_sigma_squared(matrix, words, word, d):
     return _nearest(_svd_vectors(matrix, d, power=2.0), words, word)
 
 
+def svd_never_the_last_word(matrix, words, word, d):
+    vectors = _svd_vectors(matrix, d)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = unit[words.index(word)]
+    best, best_score = None, -np.inf
+    for i in range(len(words) - 1):
+        if words[i] != word and unit[i] @ query > best_score:
+            best, best_score = words[i], unit[i] @ query
+    return best
+
+
 def svd_reduced(matrix, words, word, d):
     left, sigma, _ = np.linalg.svd(np.asarray(matrix, dtype=float), full_matrices=False)
     return _nearest(left[:, :d] @ np.diag(sigma[:d]), words, word)
@@ -353,9 +445,12 @@ MUTANTS = {
             "zero diagonal": cos_zero_diagonal,
             "in place on an int array": cos_in_place_on_ints,
             "cosine distance": cos_distance_not_similarity,
+            "unit rows in zeros_like of int vectors": cos_units_like_the_input,
+            "the last pair never filled": cos_last_pair_missed,
         },
         right={
             "reference": cos_reference,
+            "float32": cos_float32,
             "scipy cdist": cos_scipy,
             "torch": cos_torch,
             "loops": cos_loops,
@@ -370,6 +465,11 @@ MUTANTS = {
             "counts itself": cooc_counts_itself,
             "negative indices wrap around": cooc_negative_indices_wrap,
             "each pair once": cooc_distinct_pairs,
+            "the last word never a centre": cooc_last_word_never_centre,
+            "window cut one early at the end": cooc_window_cut_early,
+            "ids without an int dtype (an empty sentence fails)": (
+                cooc_offsets_float_ids
+            ),
         },
         right={
             "reference": cooc_reference,
@@ -386,6 +486,8 @@ MUTANTS = {
             "log base 2": ppmi_log2,
             "without the total": ppmi_without_total,
             "add-one smoothing": ppmi_add_one,
+            "result in zeros_like of int counts": ppmi_result_like_the_input,
+            "the last row left out": ppmi_last_row_missed,
         },
         right={
             "reference": ppmi_reference,
@@ -403,6 +505,7 @@ MUTANTS = {
             "d + 1 dimensions": svd_one_dimension_more,
             "Euclidean distance": svd_euclidean,
             "Σ squared": svd_sigma_squared,
+            "the last word never a candidate": svd_never_the_last_word,
         },
         right={
             "reference": svd_reference,

@@ -74,6 +74,15 @@ def pairs_end_cut_early(tokens, window):
     ]
 
 
+def pairs_last_never_centre(tokens, window):
+    pairs = []
+    for i in range(len(tokens) - 1):
+        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+            if j != i:
+                pairs.append((tokens[i], tokens[j]))
+    return pairs
+
+
 def pairs_comprehension(tokens, window):
     return [
         [tokens[i], tokens[j]]
@@ -150,6 +159,15 @@ def keep_from_frequencies(counts, sample=1e-3):
     }
 
 
+def keep_in_array_like_counts(counts, sample=1e-3):  # int counts: truncated
+    words = list(counts)
+    f = np.array([counts[w] for w in words])
+    threshold = sample * f.sum()
+    keep = np.ones_like(f)
+    keep[:] = np.minimum(1.0, (np.sqrt(f / threshold) + 1) * threshold / f)
+    return dict(zip(words, keep.tolist()))
+
+
 def keep_numpy(counts, sample=1e-3):
     words = list(counts)
     f = np.array([counts[w] for w in words], dtype=float)
@@ -218,6 +236,21 @@ def negatives_power_again(positive, noise, k, seed):
 def negatives_drop_without_redraw(positive, noise, k, seed):
     drawn = np.random.default_rng(seed).choice(len(noise), size=k, p=noise)
     return [int(x) for x in drawn if x != positive]
+
+
+def negatives_inverse_cdf_stops_early(positive, noise, k, seed):
+    # the loop stops one id early: the last id's mass goes to the one before it
+    rng = np.random.default_rng(seed)
+    drawn = []
+    while len(drawn) < k:
+        u, total = rng.random(), 0.0
+        for candidate in range(len(noise) - 1):
+            total += noise[candidate]
+            if u < total:
+                break
+        if candidate != positive:
+            drawn.append(candidate)
+    return drawn
 
 
 def negatives_renormalised(positive, noise, k, seed):
@@ -305,6 +338,32 @@ def loss_matrix_of_negatives(center, context, negatives):
     return float(-_log_sigmoid(np.dot(context, v)) - _log_sigmoid(-scores).sum())
 
 
+def loss_terms_like_the_scores(center, context, negatives):  # int scores: truncated
+    v = np.asarray(center)
+    scores = np.array([np.dot(context, v)] + [-np.dot(n, v) for n in negatives])
+    losses = np.empty_like(scores)
+    for i, score in enumerate(scores):
+        losses[i] = np.logaddexp(0.0, -score)
+    return float(losses.sum())
+
+
+def loss_product_of_sigmoids(center, context, negatives):  # the product underflows
+    v = np.asarray(center, dtype=float)
+    likelihood = scipy.special.expit(np.dot(context, v))
+    for negative in negatives:
+        likelihood *= scipy.special.expit(-np.dot(negative, v))
+    with np.errstate(divide="ignore"):
+        return float(-np.log(likelihood))
+
+
+def loss_last_negative_missed(center, context, negatives):
+    v = np.asarray(center, dtype=float)
+    loss = -_log_sigmoid(np.dot(context, v))
+    for i in range(len(negatives) - 1):
+        loss -= _log_sigmoid(-np.dot(negatives[i], v))
+    return float(loss)
+
+
 def loss_center_twice(center, context, negatives):
     v = np.asarray(center, dtype=float)
     return float(
@@ -383,6 +442,22 @@ def cbow_window_divisor(context_ids, input_table, output_table, candidate_ids):
     return (np.asarray(output_table, dtype=float)[candidate_ids] @ hidden).tolist()
 
 
+def cbow_sum_in_place_like_a_row(context_ids, input_table, output_table, candidate_ids):
+    # zeros_like a row of whole numbers is an int array: /= then fails
+    hidden = np.zeros_like(np.asarray(input_table[0]))
+    for c in context_ids:
+        hidden += np.asarray(input_table[c])
+    hidden /= len(context_ids)
+    return [float(np.dot(output_table[x], hidden)) for x in candidate_ids]
+
+
+def cbow_last_context_missed(context_ids, input_table, output_table, candidate_ids):
+    inputs = np.asarray(input_table, dtype=float)
+    hidden = sum(inputs[context_ids[i]] for i in range(len(context_ids) - 1))
+    hidden = hidden / len(context_ids)
+    return (np.asarray(output_table, dtype=float)[candidate_ids] @ hidden).tolist()
+
+
 def cbow_embedding(context_ids, input_table, output_table, candidate_ids):
     inputs = torch.nn.Embedding.from_pretrained(
         torch.tensor(input_table, dtype=torch.float64)
@@ -422,6 +497,7 @@ MUTANTS = {
             "ordered by distance": pairs_by_distance,
             "(context, centre)": pairs_swapped,
             "window cut one early at the end": pairs_end_cut_early,
+            "the last token never a centre": pairs_last_never_centre,
         },
         right={
             "reference": pairs_reference,
@@ -438,6 +514,7 @@ MUTANTS = {
             "number of distinct words as the total": keep_distinct_words_as_total,
             "without the square root": keep_without_sqrt,
             "probability of discarding": keep_discard_probability,
+            "results in ones_like of int counts": keep_in_array_like_counts,
         },
         right={
             "reference": keep_reference,
@@ -455,6 +532,7 @@ MUTANTS = {
             "draws probabilities, not ids": negatives_draws_probabilities,
             "the 3/4 power again": negatives_power_again,
             "drops the positive without redrawing": negatives_drop_without_redraw,
+            "inverse-CDF loop stops one id early": negatives_inverse_cdf_stops_early,
         },
         right={
             "reference": negatives_reference,
@@ -472,6 +550,9 @@ MUTANTS = {
             "sigmoid without log": loss_sigmoid_without_log,
             "matrix of negatives (fails with none)": loss_matrix_of_negatives,
             "centre with itself": loss_center_twice,
+            "terms in empty_like of int scores": loss_terms_like_the_scores,
+            "product of sigmoids, then one log": loss_product_of_sigmoids,
+            "the last negative left out": loss_last_negative_missed,
         },
         right={
             "reference": loss_reference,
@@ -489,6 +570,10 @@ MUTANTS = {
             "softmax of the scores": cbow_softmax,
             "every word, not the candidates": cbow_all_words,
             "divided by 2m": cbow_window_divisor,
+            "summed in place in zeros_like of an int row": (
+                cbow_sum_in_place_like_a_row
+            ),
+            "the last context word left out": cbow_last_context_missed,
         },
         right={
             "reference": cbow_reference,

@@ -46,6 +46,26 @@ def cosine_rounded(u, v):
     return round(cosine_reference(u, v), 3)
 
 
+def cosine_normalised_in_place(u, v):  # /= on an int array fails
+    u, v = np.asarray(u), np.asarray(v)
+    u /= np.linalg.norm(u)
+    v /= np.linalg.norm(v)
+    return float(u @ v)
+
+
+def cosine_last_entry_missed(u, v):
+    dot = sum(u[i] * v[i] for i in range(len(u) - 1))
+    return float(dot / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def cosine_float32(u, v):  # torch's default dtype: rounding far below 1e-6
+    return F.cosine_similarity(
+        torch.tensor(u, dtype=torch.float32),
+        torch.tensor(v, dtype=torch.float32),
+        dim=0,
+    ).item()
+
+
 def cosine_scipy(u, v):
     return 1 - scipy.spatial.distance.cosine(u, v)
 
@@ -110,6 +130,37 @@ def top_ties_reversed(word, words, vectors, k):
     return [
         words[i] for i in np.argsort(scores, kind="stable")[::-1] if words[i] != word
     ][:k]
+
+
+def top_normalised_in_place(word, words, vectors, k):  # /= on an int array fails
+    vectors = np.asarray(vectors)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = vectors @ vectors[words.index(word)]
+    order = [i for i in np.argsort(-scores, kind="stable") if words[i] != word]
+    return [words[i] for i in order[:k]]
+
+
+def top_units_like_the_input(word, words, vectors, k):  # zeros_like: int truncation
+    vectors = np.asarray(vectors)
+    unit = np.zeros_like(vectors)
+    for i, row in enumerate(vectors):
+        unit[i] = row / np.linalg.norm(row)
+    scores = unit @ unit[words.index(word)]
+    order = [i for i in np.argsort(-scores, kind="stable") if words[i] != word]
+    return [words[i] for i in order[:k]]
+
+
+def top_last_k_of_ascending(word, words, vectors, k):  # [-0:] is the whole list
+    scores = _unit(vectors) @ _unit(vectors)[words.index(word)]
+    others = [i for i in range(len(words)) if words[i] != word]
+    ranked = sorted(others, key=lambda i: (scores[i], -i))
+    return [words[i] for i in reversed(ranked[-k:])]
+
+
+def top_never_the_last_word(word, words, vectors, k):
+    scores = _unit(vectors) @ _unit(vectors)[words.index(word)]
+    others = [i for i in range(len(words) - 1) if words[i] != word]
+    return [words[i] for i in sorted(others, key=lambda i: (-scores[i], i))[:k]]
 
 
 def top_sorted_key(word, words, vectors, k):
@@ -191,6 +242,26 @@ def analogy_raw_scores(a, b, c, words, vectors):
             return words[i]
 
 
+def analogy_normalised_in_place(a, b, c, words, vectors):  # /= on ints fails
+    vectors = np.asarray(vectors)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    target = vectors[words.index(b)] - vectors[words.index(a)] + vectors[words.index(c)]
+    scores = vectors @ target
+    for i in np.argsort(-scores, kind="stable"):
+        if words[i] not in (a, b, c):
+            return words[i]
+
+
+def analogy_never_the_last_word(a, b, c, words, vectors):
+    unit = _unit(vectors)
+    target = unit[words.index(b)] - unit[words.index(a)] + unit[words.index(c)]
+    best, best_score = None, -np.inf
+    for i in range(len(words) - 1):
+        if words[i] not in (a, b, c) and unit[i] @ target > best_score:
+            best, best_score = words[i], unit[i] @ target
+    return best
+
+
 def analogy_max_key(a, b, c, words, vectors):
     unit = _unit(vectors)
     target = unit[words.index(b)] - unit[words.index(a)] + unit[words.index(c)]
@@ -268,6 +339,26 @@ def spearman_one_descending(xs, ys):
     return float(np.corrcoef(_ranks(xs), _ranks([-y for y in ys]))[0, 1])
 
 
+def spearman_ranks_like_the_input(xs, ys):  # empty_like ints: 2.5 becomes 2
+    def ranks(values):
+        values = np.asarray(values)
+        result = np.empty_like(values)
+        result[np.argsort(values, kind="stable")] = np.arange(1, len(values) + 1)
+        for value in np.unique(values):
+            tied = values == value
+            result[tied] = result[tied].mean()
+        return result
+
+    return float(np.corrcoef(ranks(xs), ranks(ys))[0, 1])
+
+
+def spearman_pearson_misses_last(xs, ys):  # the covariance loop stops one early
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = rx.mean(), ry.mean()
+    cov = sum((rx[i] - mx) * (ry[i] - my) for i in range(len(rx) - 1))
+    return float(cov / math.sqrt(((rx - mx) ** 2).sum() * ((ry - my) ** 2).sum()))
+
+
 def spearman_rankdata(xs, ys):
     return float(np.corrcoef(scipy.stats.rankdata(xs), scipy.stats.rankdata(ys))[0, 1])
 
@@ -298,9 +389,12 @@ MUTANTS = {
             "absolute value": cosine_absolute,
             "length of u only": cosine_one_norm,
             "rounded to 3 places": cosine_rounded,
+            "normalised in place (ints fail)": cosine_normalised_in_place,
+            "the last entries left out of the dot product": cosine_last_entry_missed,
         },
         right={
             "reference": cosine_reference,
+            "float32": cosine_float32,
             "scipy": cosine_scipy,
             "math": cosine_math,
             "torch": cosine_torch,
@@ -314,6 +408,12 @@ MUTANTS = {
             "k - 1 words": top_k_minus_one,
             "least similar first": top_ascending,
             "ties, later first": top_ties_reversed,
+            "normalised in place (ints fail)": top_normalised_in_place,
+            "unit rows in zeros_like of int vectors": top_units_like_the_input,
+            "the last k of an ascending sort (k = 0 gives all)": (
+                top_last_k_of_ascending
+            ),
+            "the last word never a candidate": top_never_the_last_word,
         },
         right={
             "reference": top_reference,
@@ -330,6 +430,8 @@ MUTANTS = {
             "a - b + c": analogy_wrong_sign,
             "ties, later first": analogy_ties_reversed,
             "raw dot products": analogy_raw_scores,
+            "normalised in place (ints fail)": analogy_normalised_in_place,
+            "the last word never a candidate": analogy_never_the_last_word,
         },
         right={
             "reference": analogy_reference,
@@ -346,6 +448,8 @@ MUTANTS = {
             "1 - 6Σd²/(n(n²-1)) with ties": spearman_textbook_formula,
             "ties share the lowest rank": spearman_min_ties,
             "one list ranked descending": spearman_one_descending,
+            "ranks in empty_like of int values": spearman_ranks_like_the_input,
+            "covariance without the last pair": spearman_pearson_misses_last,
         },
         right={
             "reference": spearman_reference,

@@ -54,6 +54,11 @@ def embed_max_norm(weight, ids):
     )
 
 
+def embed_trainable_table(weight, ids):  # an int table cannot require gradients
+    table = nn.Embedding.from_pretrained(torch.tensor(weight), freeze=False)
+    return table(torch.tensor(ids))
+
+
 def embed_functional(weight, ids):
     return F.embedding(torch.as_tensor(ids), _weight(weight))
 
@@ -105,6 +110,11 @@ def matmul_flattened(weight, ids):
         F.one_hot(torch.as_tensor(ids).flatten(), num_classes=weight.shape[0]).float()
         @ weight
     )
+
+
+def matmul_weight_as_given(weight, ids):  # float one-hot @ an int (long) table fails
+    weight = torch.tensor(weight)
+    return F.one_hot(torch.tensor(ids), num_classes=len(weight)).float() @ weight
 
 
 def matmul_eye(weight, ids):
@@ -180,6 +190,11 @@ def rows_one_per_lookup(vocab_size, dim, ids, padding_idx=None):
     return sorted(i for i in ids if grad[i].abs().sum() > 0)
 
 
+def rows_never_the_last(vocab_size, dim, ids, padding_idx=None):
+    grad = _gradient(vocab_size, dim, ids, padding_idx)
+    return [row for row in range(vocab_size - 1) if bool(grad[row].any())]
+
+
 def rows_any(vocab_size, dim, ids, padding_idx=None):
     return torch.nonzero(
         _gradient(vocab_size, dim, ids, padding_idx).any(dim=1)
@@ -251,6 +266,20 @@ def neighbours_query_unnormalised(weight, words, word, k):
     return [words[i] for i in scores.topk(k).indices.tolist()]
 
 
+def neighbours_table_as_given(weight, words, word, k):  # F.normalize refuses ints
+    table = nn.Embedding.from_pretrained(torch.tensor(weight))
+    query = table(torch.tensor(words.index(word)))
+    scores = F.normalize(table.weight, dim=1) @ F.normalize(query, dim=0)
+    scores[words.index(word)] = -float("inf")
+    return [words[i] for i in scores.topk(k).indices.tolist()]
+
+
+def neighbours_never_the_last(weight, words, word, k):
+    scores = _scores(weight, words, word)
+    scores[words.index(word)] = -float("inf")
+    return [words[i] for i in scores[:-1].topk(k).indices.tolist()]
+
+
 def neighbours_cosine_similarity(weight, words, word, k):
     weight = _weight(weight)
     scores = F.cosine_similarity(weight, weight[words.index(word)][None, :], dim=1)
@@ -279,6 +308,7 @@ MUTANTS = {
             "summed over the sequence": embed_summed,
             "ids as floats": embed_float_ids,
             "max_norm rescaling": embed_max_norm,
+            "freeze=False on the table as given (ints fail)": embed_trainable_table,
         },
         right={
             "reference": embed_reference,
@@ -295,6 +325,7 @@ MUTANTS = {
             "ids minus one": matmul_ids_minus_one,
             "summed over the sequence": matmul_summed,
             "ids flattened": matmul_flattened,
+            "the weight as given (an int table fails)": matmul_weight_as_given,
         },
         right={
             "reference": matmul_reference,
@@ -311,6 +342,7 @@ MUTANTS = {
             "rows without gradient": rows_without_gradient,
             "summed over the wrong axis": rows_wrong_axis,
             "one row per lookup": rows_one_per_lookup,
+            "the last row never read": rows_never_the_last,
         },
         right={
             "reference": rows_reference,
@@ -327,6 +359,8 @@ MUTANTS = {
             "Euclidean": neighbours_euclidean,
             "top k + 1 minus the first": neighbours_drop_first,
             "least similar first": neighbours_least_similar,
+            "the table as given (an int table fails)": neighbours_table_as_given,
+            "the last word never a candidate": neighbours_never_the_last,
         },
         right={
             "reference": neighbours_reference,

@@ -118,6 +118,42 @@ def loss_zeros_patched_in_place(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
     return _loss(counts, wv, cv, wb, cb, x_max, alpha)
 
 
+def loss_weights_like_the_counts(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
+    # ones_like int counts: every weight below 1 is truncated to 0
+    counts = np.asarray(counts)
+    weights = np.ones_like(counts)
+    small = counts < x_max
+    weights[small] = (counts[small] / x_max) ** alpha
+    rows, cols = np.nonzero(counts)
+    wv, cv = np.asarray(wv, dtype=float), np.asarray(cv, dtype=float)
+    scores = (wv[rows] * cv[cols]).sum(axis=1)
+    scores += np.asarray(wb, dtype=float)[rows] + np.asarray(cb, dtype=float)[cols]
+    return float(
+        (weights[rows, cols] * (scores - np.log(counts[rows, cols])) ** 2).sum()
+    )
+
+
+def loss_errors_like_the_counts(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
+    # zeros_like int counts: every error is truncated to a whole number
+    counts = np.asarray(counts)
+    errors = np.zeros_like(counts)
+    for i, j in zip(*np.nonzero(counts)):
+        errors[i, j] = np.dot(wv[i], cv[j]) + wb[i] + cb[j] - np.log(counts[i, j])
+    weights = np.minimum(1.0, (counts / x_max) ** alpha)
+    return float((weights * errors**2).sum())
+
+
+def loss_last_row_missed(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
+    total = 0.0
+    for i in range(len(counts) - 1):
+        for j, x in enumerate(counts[i]):
+            if x > 0:
+                f = min(1.0, (x / x_max) ** alpha)
+                score = float(np.dot(wv[i], cv[j])) + wb[i] + cb[j]
+                total += f * (score - math.log(x)) ** 2
+    return total
+
+
 def loss_loops(counts, wv, cv, wb, cb, x_max=100, alpha=0.75):
     total = 0.0
     for i, row in enumerate(counts):
@@ -218,6 +254,25 @@ def gradients_bias_without_error(w, wc, b, bc, count, x_max=100, alpha=0.75):
     return gw, gwc, 2 * weight, 2 * weight
 
 
+def gradients_like_the_vectors(w, wc, b, bc, count, x_max=100, alpha=0.75):
+    # zeros_like int vectors: the gradients are truncated to whole numbers
+    w, wc = np.asarray(w), np.asarray(wc)
+    g = 2 * min(1.0, (count / x_max) ** alpha) * (w @ wc + b + bc - math.log(count))
+    gradient_w, gradient_wc = np.zeros_like(w), np.zeros_like(wc)
+    for k in range(len(w)):
+        gradient_w[k], gradient_wc[k] = g * wc[k], g * w[k]
+    return gradient_w, gradient_wc, g, g
+
+
+def gradients_last_entry_missed(w, wc, b, bc, count, x_max=100, alpha=0.75):
+    w, wc = np.asarray(w, dtype=float), np.asarray(wc, dtype=float)
+    g = 2 * min(1.0, (count / x_max) ** alpha) * (w @ wc + b + bc - math.log(count))
+    gradient_w, gradient_wc = np.zeros(len(w)), np.zeros(len(w))
+    for k in range(len(w) - 1):
+        gradient_w[k], gradient_wc[k] = g * wc[k], g * w[k]
+    return gradient_w, gradient_wc, g, g
+
+
 def gradients_autograd(w, wc, b, bc, count, x_max=100, alpha=0.75):
     tensors = [
         torch.tensor(value, dtype=torch.float64, requires_grad=True)
@@ -309,6 +364,25 @@ def triples_squeezed(counts):
     return triples_reference(np.atleast_2d(np.squeeze(np.asarray(counts, dtype=float))))
 
 
+def triples_log_in_place(counts):  # np.log into an int array fails
+    counts = np.asarray(counts)
+    rows, cols = np.nonzero(counts)
+    values = counts[rows, cols]
+    np.log(values, out=values)
+    return rows.tolist(), cols.tolist(), values.tolist()
+
+
+def triples_last_column_missed(counts):
+    rows, cols, logs = [], [], []
+    for i, row in enumerate(counts):
+        for j in range(len(row) - 1):
+            if row[j] != 0:
+                rows.append(i)
+                cols.append(j)
+                logs.append(math.log(row[j]))
+    return rows, cols, logs
+
+
 def triples_sparse(counts):
     entries = scipy.sparse.coo_matrix(np.asarray(counts, dtype=float))
     entries.sum_duplicates()  # sorts row-major
@@ -348,6 +422,9 @@ MUTANTS = {
             "zeros included": loss_with_zeros,
             "x_max and alpha swapped in the signature": loss_settings_swapped,
             "zeros patched in the caller's array": loss_zeros_patched_in_place,
+            "weights in ones_like of int counts": loss_weights_like_the_counts,
+            "errors in zeros_like of int counts": loss_errors_like_the_counts,
+            "the last row left out": loss_last_row_missed,
         },
         right={
             "reference": loss_reference,
@@ -365,6 +442,8 @@ MUTANTS = {
             "each vector's own gradient swapped": gradients_own_vector,
             "count instead of its log": gradients_raw_count,
             "bias gradient without the error": gradients_bias_without_error,
+            "gradients in zeros_like of int vectors": gradients_like_the_vectors,
+            "the last entry left out": gradients_last_entry_missed,
         },
         right={
             "reference": gradients_reference,
@@ -386,6 +465,8 @@ MUTANTS = {
             "counts of 1 left out": triples_above_one,
             "positions as floats": triples_float_positions,
             "a single row squeezed into a column": triples_squeezed,
+            "log taken in place (int counts fail)": triples_log_in_place,
+            "the last column left out": triples_last_column_missed,
         },
         right={
             "reference": triples_reference,
@@ -481,6 +562,44 @@ def adagrad_numpy_in_place(parameters, gradients, sums, lr):
     return parameters, sums
 
 
+def adagrad_copies_updated_in_place(parameters, gradients, sums, lr):
+    # copies of int arrays: += and -= of floats into them fail
+    new_parameters = np.array(parameters)
+    new_sums = np.array(sums)
+    gradients = np.asarray(gradients)
+    new_sums += gradients**2
+    new_parameters -= lr * gradients / np.sqrt(new_sums)
+    return new_parameters, new_sums
+
+
+def adagrad_results_like_the_inputs(parameters, gradients, sums, lr):
+    # zeros_like int arrays: the new values are truncated to whole numbers
+    parameters, gradients = np.asarray(parameters), np.asarray(gradients)
+    sums = np.asarray(sums)
+    new_parameters, new_sums = np.zeros_like(parameters), np.zeros_like(sums)
+    for index in np.ndindex(parameters.shape):
+        new_sums[index] = sums[index] + gradients[index] ** 2
+        new_parameters[index] = parameters[index] - lr * gradients[index] / np.sqrt(
+            new_sums[index]
+        )
+    return new_parameters, new_sums
+
+
+def adagrad_last_entry_missed(parameters, gradients, sums, lr):
+    parameters = np.array(parameters, dtype=float)
+    gradients = np.asarray(gradients, dtype=float)
+    sums = np.array(sums, dtype=float)
+    flat_p, flat_g, flat_s = (
+        parameters.reshape(-1),
+        gradients.reshape(-1),
+        sums.reshape(-1),
+    )
+    for k in range(flat_p.size - 1):
+        flat_s[k] += flat_g[k] ** 2
+        flat_p[k] -= lr * flat_g[k] / math.sqrt(flat_s[k])
+    return parameters, sums
+
+
 def adagrad_torch(parameters, gradients, sums, lr):
     parameter = torch.tensor(parameters, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.Adagrad([parameter], lr=lr, eps=0.0)
@@ -519,6 +638,9 @@ MUTANTS["06.adagrad_step"] = Mutants(
         "one sum for all parameters": adagrad_global_sum,
         "arguments changed in place": adagrad_in_place,
         "NumPy arrays changed in place": adagrad_numpy_in_place,
+        "copies of int arrays updated in place": adagrad_copies_updated_in_place,
+        "results in zeros_like of int arrays": adagrad_results_like_the_inputs,
+        "the last entry left out": adagrad_last_entry_missed,
     },
     right={
         "reference": adagrad_reference,

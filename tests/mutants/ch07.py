@@ -106,6 +106,15 @@ def pair_ties_right_first(words):
     return min((p for p, t in totals.items() if t == top), key=lambda p: (p[1], p[0]))
 
 
+def pair_last_pair_missed(words):  # the loop stops one pair early
+    totals = Counter()
+    for symbols, count in words:
+        for i in range(len(symbols) - 2):
+            totals[symbols[i], symbols[i + 1]] += count
+    top = max(totals.values())
+    return min(pair for pair, total in totals.items() if total == top)
+
+
 def pair_sorted_items(words):
     totals = _totals(words)
     if not totals:
@@ -140,6 +149,7 @@ MUTANTS["07.most_frequent_pair"] = Mutants(
         "ties by the joined string": pair_ties_by_joined_string,
         "ties by the left symbol only": pair_ties_by_left_only,
         "ties by the right symbol first": pair_ties_right_first,
+        "the last pair of each word missed": pair_last_pair_missed,
     },
     right={
         "reference": pair_reference,
@@ -261,6 +271,18 @@ def merge_prefix_match(symbols, pair):  # the right symbol need only start like 
     return merged
 
 
+def merge_from_the_first_symbol(symbols, pair):  # symbols[0] of an empty list
+    merged, fresh = [symbols[0]], True
+    for symbol in symbols[1:]:
+        if fresh and (merged[-1], symbol) == tuple(pair):
+            merged[-1] += symbol
+            fresh = False
+        else:
+            merged.append(symbol)
+            fresh = True
+    return merged
+
+
 def merge_sennrich_regex(symbols, pair):  # the paper's own code, on spaced symbols
     bigram = re.escape(" ".join(pair))
     pattern = re.compile(r"(?<!\S)" + bigram + r"(?!\S)")
@@ -292,6 +314,9 @@ MUTANTS["07.merge_pair"] = Mutants(
         "the reversed pair merged too": merge_either_order,
         "joined text compared": merge_compares_joined_text,
         "the right symbol matched by its start": merge_prefix_match,
+        "starts from the first symbol (an empty list fails)": (
+            merge_from_the_first_symbol
+        ),
     },
     right={
         "reference": merge_reference,
@@ -394,6 +419,19 @@ def encode_right_to_left(word, merges):
     return symbols
 
 
+def encode_short_word_as_is(word, merges):  # the empty word gives [""]
+    if len(word) <= 1:
+        return [word]
+    return encode_reference(word, merges)
+
+
+def encode_merges_drop_the_last_symbol(word, merges):
+    symbols = list(word)
+    for pair in merges:
+        symbols = merge_drops_last(symbols, pair)
+    return symbols
+
+
 def encode_reduce(word, merges):
     from functools import reduce
 
@@ -424,6 +462,10 @@ MUTANTS["07.bpe_encode"] = Mutants(
         "each merge applied to the characters afresh": encode_each_merge_from_scratch,
         "joined text compared": encode_compares_joined_text,
         "each merge read right to left": encode_right_to_left,
+        "a word of at most one letter returned whole (the empty word gives [''])": (
+            encode_short_word_as_is
+        ),
+        "each merge drops the last symbol": encode_merges_drop_the_last_symbol,
     },
     right={
         "reference": encode_reference,
@@ -493,6 +535,21 @@ def ngrams_longest_first(word, min_n, max_n):
     ]
 
 
+def ngrams_nothing_for_the_empty_word(word, min_n, max_n):
+    if not word:
+        return []
+    return ngrams_reference(word, min_n, max_n)
+
+
+def ngrams_last_start_missed(word, min_n, max_n):
+    extended = f"<{word}>"
+    return [
+        extended[start : start + n]
+        for n in range(min_n, min(max_n, len(extended)) + 1)
+        for start in range(len(extended) - n)
+    ]
+
+
 def ngrams_gensim(word, min_n, max_n):
     from gensim.models.fasttext import compute_ngrams
 
@@ -519,6 +576,8 @@ MUTANTS["07.char_ngrams"] = Mutants(
         "the whole bracketed word left out": ngrams_without_whole_word,
         "only the start marker": ngrams_start_marker_only,
         "longest first": ngrams_longest_first,
+        "nothing for the empty word": ngrams_nothing_for_the_empty_word,
+        "the last n-gram of each length missed": ngrams_last_start_missed,
     },
     right={
         "reference": ngrams_reference,

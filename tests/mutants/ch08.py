@@ -62,6 +62,19 @@ def perplexity_sure_tokens_dropped(probabilities):  # p = 1 left out of the aver
     return math.exp(-sum(math.log(p) for p in kept) / len(kept))
 
 
+def perplexity_root_of_the_product(probabilities):  # the product underflows to 0
+    return math.prod(probabilities) ** (-1 / len(probabilities))
+
+
+def perplexity_product_of_inverses(probabilities):  # the product overflows to inf
+    return math.prod(1 / p for p in probabilities) ** (1 / len(probabilities))
+
+
+def perplexity_last_token_missed(probabilities):
+    total = sum(math.log(probabilities[t]) for t in range(len(probabilities) - 1))
+    return math.exp(-total / len(probabilities))
+
+
 def perplexity_base_two(probabilities):
     return 2 ** -statistics.fmean(math.log2(p) for p in probabilities)
 
@@ -90,6 +103,9 @@ MUTANTS["08.perplexity"] = Mutants(
         "the median": perplexity_median,
         "small probabilities floored": perplexity_floored,
         "sure tokens left out": perplexity_sure_tokens_dropped,
+        "N-th root of the product": perplexity_root_of_the_product,
+        "N-th root of the product of inverses": perplexity_product_of_inverses,
+        "the last token left out": perplexity_last_token_missed,
     },
     right={
         "reference": perplexity_reference,
@@ -148,6 +164,38 @@ def bigram_unigram_denominator(ids, vocab_size, k):  # c(a) counts the last toke
     return (counts + k) / (unigram + k * vocab_size)
 
 
+def bigram_table_filled_with_k(ids, vocab_size, k):  # full of an int k: /= fails
+    table = np.full((vocab_size, vocab_size), k)
+    for a, b in pairwise(ids):
+        table[a, b] += 1
+    table /= table.sum(axis=1, keepdims=True)
+    return table
+
+
+def bigram_probabilities_like_the_counts(ids, vocab_size, k):  # int: truncated
+    counts = np.zeros((vocab_size, vocab_size), dtype=int)
+    for a, b in pairwise(ids):
+        counts[a, b] += 1
+    table = np.zeros_like(counts)
+    for a in range(vocab_size):
+        table[a] = (counts[a] + k) / (counts[a].sum() + k * vocab_size)
+    return table
+
+
+def bigram_last_pair_missed(ids, vocab_size, k):
+    counts = np.zeros((vocab_size, vocab_size))
+    for i in range(len(ids) - 2):
+        counts[ids[i], ids[i + 1]] += 1
+    return (counts + k) / (counts.sum(axis=1, keepdims=True) + k * vocab_size)
+
+
+def bigram_pairs_as_an_array(ids, vocab_size, k):  # no pair: a (0,) array, no columns
+    pairs = np.array(list(pairwise(ids)))
+    counts = np.zeros((vocab_size, vocab_size))
+    np.add.at(counts, (pairs[:, 0], pairs[:, 1]), 1)
+    return (counts + k) / (counts.sum(axis=1, keepdims=True) + k * vocab_size)
+
+
 def bigram_counter(ids, vocab_size, k):
     from collections import Counter
 
@@ -182,6 +230,14 @@ MUTANTS["08.bigram_probabilities"] = Mutants(
         "k added once below": bigram_k_once_below,
         "the last token paired with the first": bigram_wraps_around,
         "every occurrence of a counted below": bigram_unigram_denominator,
+        "a table full of k, divided in place (an int k fails)": (
+            bigram_table_filled_with_k
+        ),
+        "probabilities in zeros_like of int counts": (
+            bigram_probabilities_like_the_counts
+        ),
+        "the last pair not counted": bigram_last_pair_missed,
+        "pairs as an array (one token fails)": bigram_pairs_as_an_array,
     },
     right={
         "reference": bigram_reference,
@@ -241,6 +297,19 @@ def sinusoidal_multiplied(n_positions, dim, base=10000):  # p * base**(2i/d)
     return table
 
 
+def sinusoidal_floor_division(n_positions, dim, base=10000):  # 2i // d is 0
+    return _sinusoidal(n_positions, dim, base, exponent=lambda j, d: (j - j % 2) // d)
+
+
+def sinusoidal_last_pair_missed(n_positions, dim, base=10000):
+    table = np.zeros((n_positions, dim))
+    for p in range(n_positions):
+        for i in range(dim // 2 - 1):
+            angle = p / base ** (2 * i / dim)
+            table[p, 2 * i], table[p, 2 * i + 1] = math.sin(angle), math.cos(angle)
+    return table
+
+
 def sinusoidal_numpy(n_positions, dim, base=10000):
     positions = np.arange(n_positions)[:, None]
     angles = positions / base ** (np.arange(0, dim, 2) / dim)
@@ -276,6 +345,8 @@ MUTANTS["08.sinusoidal_positions"] = Mutants(
         "positions from 1": sinusoidal_from_one,
         "sines in one half, cosines in the other": sinusoidal_halves,
         "multiplied where divided": sinusoidal_multiplied,
+        "exponent 2i // d (floor division)": sinusoidal_floor_division,
+        "the last pair of columns left out": sinusoidal_last_pair_missed,
     },
     right={
         "reference": sinusoidal_reference,
@@ -336,6 +407,28 @@ def rope_in_place(vector, position, base=10000):
     return vector
 
 
+def rope_copy_of_the_input(vector, position, base=10000):  # int copy: truncated
+    x = np.asarray(vector)
+    out = x.copy()
+    d = len(x)
+    for i in range(d // 2):
+        angle = position * base ** (-2 * i / d)
+        out[2 * i] = x[2 * i] * math.cos(angle) - x[2 * i + 1] * math.sin(angle)
+        out[2 * i + 1] = x[2 * i] * math.sin(angle) + x[2 * i + 1] * math.cos(angle)
+    return out
+
+
+def rope_last_pair_missed(vector, position, base=10000):
+    x = np.array(vector, dtype=float)
+    d = len(x)
+    for i in range(d // 2 - 1):
+        angle = position * base ** (-2 * i / d)
+        a, b = x[2 * i], x[2 * i + 1]
+        x[2 * i] = a * math.cos(angle) - b * math.sin(angle)
+        x[2 * i + 1] = a * math.sin(angle) + b * math.cos(angle)
+    return x
+
+
 def rope_complex(vector, position, base=10000):
     x = np.asarray(vector, dtype=float)
     d = len(x)
@@ -364,6 +457,8 @@ MUTANTS["08.rope_rotate"] = Mutants(
         "the position left out": rope_no_position,
         "angles growing along the vector": rope_growing_angles,
         "the argument changed in place": rope_in_place,
+        "a copy of an int vector (truncated)": rope_copy_of_the_input,
+        "the last pair left unturned": rope_last_pair_missed,
     },
     right={
         "reference": rope_reference,
