@@ -35,12 +35,9 @@ LEARNING_RATES = [0.05, 0.2]
 CHECKPOINTS = [5, 10]
 
 
-def main() -> None:
-    code = notebook_code(NOTEBOOK)
-    cooc = code["cooccurrence_matrix"](
-        code["token_ids"], code["sentence_of"], len(code["vocab"])
-    )
-    dev, _test, _ = code["development_pairs"]()
+def search(code: dict, cooc, dev) -> tuple[list, dict]:
+    """Train every combination on one co-occurrence matrix; return the runs and the
+    combination with the best development score."""
     runs = []
     for x_max in X_MAX:
         triples = code["training_triples"](cooc, x_max=x_max)
@@ -73,7 +70,20 @@ def main() -> None:
         ((run, epochs) for run in runs for epochs in run["development"]),
         key=lambda pair: pair[0]["development"][pair[1]],
     )
-    chosen = {"x_max": best[0]["x_max"], "lr": best[0]["lr"], "epochs": int(best[1])}
+    return runs, {
+        "x_max": best[0]["x_max"],
+        "lr": best[0]["lr"],
+        "epochs": int(best[1]),
+    }
+
+
+def main() -> None:
+    code = notebook_code(NOTEBOOK)
+    cooc = code["cooccurrence_matrix"](
+        code["token_ids"], code["sentence_of"], len(code["vocab"])
+    )
+    dev, _test, _ = code["development_pairs"]()
+    runs, chosen = search(code, cooc, dev)
     print("chosen:", chosen)
     OUTPUT.write_text(
         json.dumps(

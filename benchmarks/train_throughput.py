@@ -251,6 +251,34 @@ def group_sweep(setup: Setup, sizes=(1, 2, 4, 8, 16), repeats=3) -> None:
     print(f"written: {GROUP_SWEEP.relative_to(ROOT)}")
 
 
+def cpu_model() -> str:
+    """The processor's name, as the operating system gives it."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def kernels() -> str:
+    """Which vector instructions torch's and OpenBLAS's kernels use on this machine
+    (ATEN_CPU_CAPABILITY and OPENBLAS_CORETYPE, set by the caller, change them)."""
+    import threadpoolctl
+
+    blas = sorted(
+        {
+            info.get("architecture") or "?"
+            for info in threadpoolctl.threadpool_info()
+            if info.get("internal_api") == "openblas"
+        }
+    )
+    return (
+        f"torch kernels {torch.backends.cpu.get_cpu_capability()}, "
+        f"OpenBLAS kernels {'/'.join(blas) or 'none found'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=5)
@@ -259,6 +287,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--repeats", type=int, default=5, help="runs of each fast and gensim model"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="where a full run writes its results (default: the file chapter 3 prints)",
     )
     parser.add_argument(
         "--profile",
@@ -342,8 +376,9 @@ def main() -> None:
 
     words = setup.raw_words * args.epochs
     machine = (
-        f"{os.cpu_count()} cores, torch {torch.__version__}, "
-        f"gensim {__import__('gensim').__version__}, Python {platform.python_version()}"
+        f"{os.cpu_count()} cores of {cpu_model()}, {kernels()}; "
+        f"torch {torch.__version__}, gensim {__import__('gensim').__version__}, "
+        f"Python {platform.python_version()}"
     )
     print(
         f"corpus: {setup.raw_words:,} tokens, vocabulary {len(setup.vocab):,}, "
@@ -382,7 +417,7 @@ def main() -> None:
         print()
         print(describe(f"fast {kind}", profile(setup, kind)))
     if args.epochs == 5 and args.repeats >= 3:
-        RESULTS.write_text(
+        args.output.write_text(
             json.dumps(
                 {
                     "machine": f"measured side by side in one run: {machine}",
@@ -393,7 +428,7 @@ def main() -> None:
             )
             + "\n"
         )
-        print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
+        print(f"\nwritten: {args.output}")
 
 
 if __name__ == "__main__":

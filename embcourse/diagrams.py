@@ -117,3 +117,50 @@ def word2vec_architectures():
     )
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def shared_negatives_block(group=4, radius=2, negatives=5):
+    """Section 3.10's batched Skip-Gram step for one group: the score block of its
+    context rows against its centres and shared negatives, and which scores learn."""
+    from matplotlib.colors import ListedColormap
+
+    rows, columns = group * 2 * radius, group + negatives
+    kind = [[0] * columns for _ in range(rows)]  # 0: thrown away, 1: true, 2: noise
+    for row in range(rows):
+        centre = row // (2 * radius)
+        kind[row][centre] = 1
+        for column in range(group, columns):
+            kind[row][column] = 2
+    fig, ax = plt.subplots(figsize=(6.2, 6.6))
+    ax.imshow(kind, cmap=ListedColormap(["#e6e6e6", "#b6d7a8", _OUTPUT]), aspect="auto")
+    marks = {0: "", 1: "1", 2: "0"}
+    for row in range(rows):
+        for column in range(columns):
+            mark = marks[kind[row][column]]
+            ax.text(column, row, mark, ha="center", va="center", fontsize=11)
+    ax.set_xticks(
+        range(columns),
+        [f"c{i + 1}" for i in range(group)] + [f"n{i + 1}" for i in range(negatives)],
+        fontsize=11,
+    )
+    names = [
+        f"c{r // (2 * radius) + 1}: word {r % (2 * radius) + 1}" for r in range(rows)
+    ]
+    ax.set_yticks(range(rows), names, fontsize=10)
+    ax.xaxis.tick_top()
+    ax.set_xlabel(
+        f"output rows: the group's {group} centres, then its {negatives} shared "
+        "negatives",
+        fontsize=11,
+    )
+    ax.set_ylabel(f"input rows: each centre's {2 * radius} context words", fontsize=11)
+    for edge in range(2 * radius, rows, 2 * radius):
+        ax.axhline(edge - 0.5, color="0.3", lw=1)
+    ax.axvline(group - 0.5, color="0.3", lw=1.5)
+    ax.set_title(
+        f"One group's scores, one product: ({rows} × d) · (d × {columns})\n"
+        "label 1: own centre · 0: shared negative · grey: thrown away",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig

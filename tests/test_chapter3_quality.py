@@ -60,31 +60,49 @@ def test_queen_is_a_top_ten_neighbour_of_king():
     assert "queen" in neighbour_line.split(None, 2)[2].split(", ")
 
 
-def benchmark_table() -> dict:
-    """Section 3.10's speed table, as printed from benchmarks/results/: (model,
-    threads) -> (words per CPU-second, ratio to gensim, WordSim353); wall seconds
-    skipped."""
-    rows = re.findall(
-        r"^(\S+ \((?:ours|fast|gensim)\))\s+(\d)\s+[\d.]+\s+([\d,]+)\s+([\d.]+)x"
-        r"\s+([\d.]+)$",
-        _printed(),
-        flags=re.MULTILINE,
-    )
-    return {
-        (name, int(threads)): (int(speed.replace(",", "")), float(ratio), float(ws))
-        for name, threads, speed, ratio, ws in rows
-    }
+ROW = re.compile(
+    r"^(\S+ \((?:ours|fast|gensim)\))\s+(\d)\s+[\d.]+\s+([\d,]+)\s+([\d.]+)x"
+    r"\s+([\d.]+)$",
+    flags=re.MULTILINE,
+)
+RUNS = re.compile(
+    r"^\s+(\S+ \((?:fast|gensim)\))\s+(\d) thread\(s\): ([\d. ]+)$", flags=re.MULTILINE
+)
+
+
+def benchmark_tables() -> list[dict]:
+    """Section 3.10's speed tables, as printed from benchmarks/results/, one per stored
+    run: (model, threads) -> (words per CPU-second, ratio to gensim, WordSim353, CPU
+    seconds of each run); wall seconds skipped."""
+    tables = []
+    for part in _printed().split("fast and gensim: the fewest CPU seconds of")[1:]:
+        runs = {
+            (name, int(threads)): [float(s) for s in each.split()]
+            for name, threads, each in RUNS.findall(part)
+        }
+        tables.append(
+            {
+                (name, int(threads)): (
+                    int(speed.replace(",", "")),
+                    float(ratio),
+                    float(ws),
+                    runs.get((name, int(threads)), []),
+                )
+                for name, threads, speed, ratio, ws in ROW.findall(part)
+            }
+        )
+    return tables
 
 
 def test_fast_models_speed_against_gensim_is_as_the_summary_says():
-    """As the summary claims it, in the benchmark's table: the fast Skip-Gram trains
-    more words per CPU-second than gensim at one thread and at two, and the fast CBOW at
-    one thread (one-sided); the fast CBOW about as many at two threads (two-sided,
-    within 10 %), and no fewer, the issue's bound. WordSim353 is held within the
-    issue's bound there too (the runs at two threads are Hogwild, not the chapter's
-    own)."""
-    table = benchmark_table()
-    assert len(table) == 12, sorted(table)
+    """As the summary claims it, in each of the benchmark's tables (this page's machine,
+    and the same machine without AVX-512 in torch): the fast Skip-Gram trains more words
+    per CPU-second than gensim at one thread and at two (one-sided). The fast CBOW is
+    claimed no lead (its standing depends on the processor): its ratio to gensim stays
+    within a quarter of 1 either way. WordSim353 is held within the issue's bound too
+    (the runs at two threads are Hogwild, not the chapter's own)."""
+    tables = benchmark_tables()
+    assert len(tables) == 2 and all(len(table) == 12 for table in tables)
     cells = json.loads(chapter_notebook("03").read_text(encoding="utf-8"))["cells"]
     prose = " ".join(
         " ".join("".join(cell["source"]).split())
@@ -98,19 +116,19 @@ def test_fast_models_speed_against_gensim_is_as_the_summary_says():
     repeats = re.search(r"the fewest CPU seconds of (\d+) runs each", _printed())
     number_words = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
     assert f"models {number_words[int(repeats[1])]} times each" in prose
-    assert "the fast CBOW more at one thread (" in prose
-    assert "times) and about as many at two (" in prose
-    for model, threads in [("Skip-Gram", 1), ("Skip-Gram", 2), ("CBOW", 1)]:
-        speed, ratio, _ = table[(f"{model} (fast)", threads)]
-        gensim_speed = table[(f"{model} (gensim)", threads)][0]
-        assert ratio > 1 and speed > gensim_speed, (model, threads, ratio)
-    _, ratio, _ = table[("CBOW (fast)", 2)]
-    assert 1 <= ratio <= 1.10, ("CBOW", 2, ratio)
-    for threads in [1, 2]:
-        for model in ["Skip-Gram", "CBOW"]:
-            wordsim = table[(f"{model} (fast)", threads)][2]
-            gensim_wordsim = table[(f"{model} (gensim)", threads)][2]
-            assert wordsim >= gensim_wordsim - 0.02, (model, threads, wordsim)
+    assert "the fast CBOW's standing depends on the processor" in prose
+    assert "so no lead is claimed for it" in prose
+    for table in tables:
+        for threads in [1, 2]:
+            speed, ratio, _, _ = table[("Skip-Gram (fast)", threads)]
+            assert ratio > 1 and speed > table[("Skip-Gram (gensim)", threads)][0]
+            _, ratio, _, runs = table[("CBOW (fast)", threads)]
+            assert 0.75 <= ratio <= 1.25, ("CBOW", threads, ratio)
+            assert len(runs) == int(repeats[1])
+            for model in ["Skip-Gram", "CBOW"]:
+                wordsim = table[(f"{model} (fast)", threads)][2]
+                gensim_wordsim = table[(f"{model} (gensim)", threads)][2]
+                assert wordsim >= gensim_wordsim - 0.02, (model, threads, wordsim)
 
 
 def test_the_plain_models_full_run_was_made_by_the_chapters_training_code():

@@ -10,6 +10,7 @@ from conftest import ROOT
 WITHOUT_LINK = {
     "firth1957synopsis": "a 1957 book chapter, with no DOI or stable copy online",
     "levy2014neural": "in the NIPS 2014 proceedings, which give no DOI",
+    "gage1994new": "a 1994 magazine article, with no DOI or stable copy online",
 }
 
 
