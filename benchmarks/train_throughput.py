@@ -26,7 +26,14 @@ benchmarks/results/train_profile.json, which chapter 3 prints too. `--groups` in
 measures the fast models' speed for several group sizes
 (one epoch each, one thread): how the chapter's sizes were chosen, on speed alone.
 
+Every run prints the processor and the vector instructions torch's and OpenBLAS's
+kernels use, so that runs on different machines can be compared. Chapter 3 also prints
+a second full run on the same machine with torch's AVX-512 kernels switched off by the
+caller (the project never sets these variables itself):
+
     .venv/bin/python benchmarks/train_throughput.py [--epochs 5] [--repeats 5]
+    ATEN_CPU_CAPABILITY=avx2 .venv/bin/python benchmarks/train_throughput.py \
+        --output benchmarks/results/train_throughput_avx2.json
     .venv/bin/python benchmarks/train_throughput.py --profile
     .venv/bin/python benchmarks/train_throughput.py --groups
 """
