@@ -85,23 +85,21 @@ def main() -> None:
     dev, _test, _ = code["development_pairs"]()
     runs, chosen = search(code, cooc, dev)
     print("chosen:", chosen)
-    OUTPUT.write_text(
-        json.dumps(
-            {
-                "what": (
-                    "development-half WordSim353 Spearman of chapter 6's GloVe, "
-                    "d = 100, seed 0"
-                ),
-                "measured": date.today().isoformat(),
-                "machine": platform.machine(),
-                "development_pairs": len(dev),
-                "runs": runs,
-                "chosen": chosen,
-            },
-            indent=1,
-        )
-        + "\n"
-    )
+    save(OUTPUT, "chapter 6's GloVe, d = 100, seed 0", dev, runs, chosen)
+
+
+def save(path: Path, what: str, dev: list, runs: list, chosen: dict, **extra) -> None:
+    """Write a search's runs and choice, with when and where it was measured."""
+    record = {
+        "what": f"development-half WordSim353 Spearman of {what}",
+        "measured": date.today().isoformat(),
+        "machine": platform.machine(),
+        "development_pairs": len(dev),
+        **extra,
+        "runs": runs,
+        "chosen": chosen,
+    }
+    path.write_text(json.dumps(record, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,7 @@ unweighted search of glove_settings.json.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +25,7 @@ from embcourse.progress import NO_PROGRESS_ENV
 
 os.environ.setdefault(NO_PROGRESS_ENV, "1")
 
-from glove_settings import NOTEBOOK, search
+from glove_settings import NOTEBOOK, save, search
 from train_throughput import notebook_code
 
 OUTPUT = Path(__file__).resolve().parent / "results" / "glove_weighting.json"
@@ -63,25 +60,11 @@ def main() -> None:
     dev, _test, _ = code["development_pairs"]()
     runs, chosen = search(code, cooc, dev)
     print("chosen:", chosen)
-    OUTPUT.write_text(
-        json.dumps(
-            {
-                "what": (
-                    "development-half WordSim353 Spearman of chapter 6's GloVe trained "
-                    "on a co-occurrence matrix whose pairs count 1/distance, "
-                    "d = 100, seed 0"
-                ),
-                "measured": date.today().isoformat(),
-                "machine": platform.machine(),
-                "development_pairs": len(dev),
-                "nonzeros": int(cooc.nnz),
-                "runs": runs,
-                "chosen": chosen,
-            },
-            indent=1,
-        )
-        + "\n"
+    what = (
+        "chapter 6's GloVe trained on a co-occurrence matrix whose pairs count "
+        "1/distance, d = 100, seed 0"
     )
+    save(OUTPUT, what, dev, runs, chosen, nonzeros=int(cooc.nnz))
 
 
 if __name__ == "__main__":
