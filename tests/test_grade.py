@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from conftest import ROOT, chapter_notebooks
 from embcourse.checks import TASKS, load_cases
 from embcourse.grade import DEFAULT_HIDDEN, Limits, grade_all, main
-from embcourse.grading import report, sandbox
+from embcourse.grading import learner_cases, report, sandbox, shards
 
 CORPUS = ROOT / "tests" / "grading_corpus"
 sys.path.insert(0, str(CORPUS))
@@ -273,7 +274,9 @@ def test_a_learner_cannot_take_another_learners_feedback_file():
     assert names["bob"] == "bob.md"
 
 
-def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
+def test_grading_again_in_slices_gives_the_same_gradebook(corpus_gradebook, tmp_path):
+    """Six submissions of the corpus graded again, in three slices (--shard K/3)
+    merged: the same rows as the whole corpus's run."""
     for name in [
         "random_answers",
         "full_marks",
@@ -284,9 +287,23 @@ def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
     ]:
         shutil.copy(CORPUS / f"{name}.ipynb", tmp_path / f"{name}.ipynb")
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    grade_all(
-        "01", tmp_path, second, DEFAULT_HIDDEN, None, jobs=2, limits=FAST, quiet=True
-    )
+    slices = []
+    for k in (1, 2, 3):  # graded again in three slices, then merged
+        out = tmp_path / f"slice{k}" / "grades.csv"
+        grade_all(
+            "01",
+            tmp_path,
+            out,
+            DEFAULT_HIDDEN,
+            None,
+            jobs=2,
+            limits=FAST,
+            quiet=True,
+            shard=(k, 3),
+        )
+        slices.append(json.loads(report.details_path(out).read_text()))
+    assert sum(len(record["learners"]) for record in slices) == 6
+    second.write_text(report.gradebook_csv(shards.merge(slices)))
     shutil.copy(corpus_gradebook["out"] / "grades.csv", first)
     wanted = set(_rows(second))
     first_rows = [
@@ -295,9 +312,7 @@ def test_grading_again_gives_the_same_gradebook(corpus_gradebook, tmp_path):
         if line.split(",")[0] in wanted
     ]
     assert first_rows == second.read_text().splitlines()[1:]
-    assert [r for r in tmp_path.iterdir() if r.name.startswith(".")] == [], (
-        "no temporary files left"
-    )
+    assert [r for r in tmp_path.rglob(".*")] == [], "no temporary files left"
 
 
 @pytest.mark.parametrize(
@@ -366,6 +381,10 @@ def test_clear_errors_for_bad_arguments(tmp_path):
         main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv")])
     with pytest.raises(SystemExit, match="hidden-cases folder"):
         main(["01", str(tmp_path), "--hidden", str(tmp_path / "nope")])
+    (tmp_path / "ada.ipynb").write_text("{}")
+    with pytest.raises(SystemExit, match="folder of its own"):
+        main(["01", str(tmp_path), "--out", str(tmp_path / "g.csv"), "--feedback",
+              str(tmp_path)])  # fmt: skip
 
 
 def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
@@ -441,3 +460,39 @@ def test_refuses_to_grade_without_hidden_cases(tmp_path, grading_sandbox):
             quiet=True,
         )
     assert not (tmp_path / "grades.csv").exists()
+
+
+def test_each_learner_is_graded_on_hidden_cases_drawn_for_them(
+    tmp_path, grading_sandbox
+):
+    """--learner-secret: the solution scores full marks on every learner's own cases,
+    and a notebook holding the public answers still scores nothing."""
+    secret = tmp_path / "secret.txt"
+    learner_cases.new_secret(secret)
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in ("ada", "bob"):
+        shutil.copy(CORPUS / "full_marks.ipynb", submissions / f"{name}.ipynb")
+    shutil.copy(CORPUS / "public_answers.ipynb", submissions / "eve.ipynb")
+    out = tmp_path / "grades.csv"
+    grade_all(
+        "01",
+        submissions,
+        out,
+        DEFAULT_HIDDEN,
+        tmp_path / "feedback",
+        jobs=2,
+        limits=FAST,
+        quiet=True,
+        secret=learner_cases.read_secret(secret),
+    )
+    rows = _rows(out)
+    assert rows["ada"]["total"] == rows["ada"]["maximum"] == rows["bob"]["total"]
+    assert rows["eve"]["total"] == "0"
+    details = json.loads(report.details_path(out).read_text())
+    hidden = [
+        case["name"]
+        for case in details["learners"]["ada"]["cases"]["01.build_vocabulary"]
+        if case["hidden"]
+    ]
+    assert hidden and all(name.startswith("generated") for name in hidden)

@@ -27,7 +27,14 @@ from pathlib import Path
 
 from embcourse.checks import TASKS, load_cases
 from embcourse.data import repo_root
-from embcourse.grading import report, runner, sandbox, submissions
+from embcourse.grading import (
+    learner_cases,
+    report,
+    runner,
+    sandbox,
+    shards,
+    submissions,
+)
 from embcourse.grading.outcome import GRADER_FAILED, INVALID, TIMEOUT, Submission
 from embcourse.grading.runner import Limits
 
@@ -58,6 +65,7 @@ def grade_one(
     limits: Limits,
     slot: int,
     sandboxed: bool,
+    secret: bytes | None = None,
 ) -> Submission:
     """Grade one submission in a child process; its temporary folder is always
     removed (by the next grader, if this one is killed: :func:`remove_stale_jobs`).
@@ -73,6 +81,12 @@ def grade_one(
     owner = open(folder / "owner.lock", "w")  # noqa: SIM115 (closed in finally)
     fcntl.flock(owner, fcntl.LOCK_EX)
     try:
+        if secret is not None:  # this learner's own hidden cases, in the job folder
+            hidden_dir = folder / "hidden"
+            chapter = tasks[0].split(".")[0]
+            learner_cases.write_learner_cases(
+                secret, chapter, entry.learner, hidden_dir
+            )
         job = runner.job(entry.path, tasks, hidden_dir, limits, slot, sandboxed)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         sandbox.prepare_exchange(folder / "exchange")
@@ -146,10 +160,13 @@ def grade_all(
     limits: Limits,
     quiet: bool = False,
     sandboxed: bool = True,
+    shard: tuple[int, int] = (1, 1),
+    secret: bytes | None = None,
 ) -> list[Submission]:
-    """Grade every ``*.ipynb`` in ``folder``, ``jobs`` at a time, and write the
-    gradebook."""
-    _, tasks = resolve_chapter(chapter)
+    """Grade every ``*.ipynb`` in ``folder`` (those of ``shard`` K of N), ``jobs`` at a
+    time, and write the gradebook and its details. With ``secret``, each learner is
+    graded on hidden cases drawn for them (:mod:`embcourse.grading.learner_cases`)."""
+    number, tasks = resolve_chapter(chapter)
     if not folder.is_dir():
         raise SystemExit(
             f"error: {folder} is not a folder. Put one .ipynb file per learner "
@@ -165,7 +182,7 @@ def grade_all(
         for task_id in tasks
         if not any(case.hidden for case in load_cases(task_id, hidden_dir))
     ]
-    if missing:
+    if missing and secret is None:
         raise SystemExit(
             f"error: no hidden cases for {', '.join(missing)} in {hidden_dir}. Points "
             "come from hidden cases only: make a folder of them with 'python -m "
@@ -201,6 +218,18 @@ def grade_all(
         )
     if not entries:
         raise SystemExit(f"error: no .ipynb files in {folder}.")
+    k, n = shard
+    if n > 1:
+        mine = [entry for entry in entries if shards.shard_of(entry.learner, n) == k]
+        if not quiet:
+            print(f"shard {k} of {n}: {len(mine)} of {len(entries)} submissions")
+        entries = mine
+    file_times = {}
+    for entry in entries:
+        try:
+            file_times[entry.learner] = entry.path.lstat().st_mtime
+        except OSError:
+            file_times[entry.learner] = None
     claims = [sandbox.claim_slot() for _ in range(jobs)]  # uids no other grader uses
     slots: queue.Queue[int] = queue.Queue()
     for slot, _ in claims:
@@ -209,7 +238,7 @@ def grade_all(
     def graded(entry: submissions.Entry) -> Submission:
         slot = slots.get()
         try:
-            return grade_one(entry, tasks, hidden_dir, limits, slot, sandboxed)
+            return grade_one(entry, tasks, hidden_dir, limits, slot, sandboxed, secret)
         except Exception as error:  # one file must never cost the others their rows
             return Submission(
                 entry.learner,
@@ -234,7 +263,7 @@ def grade_all(
         for _, lock in claims:
             lock.close()
     note = "" if sandboxed else UNSANDBOXED_NOTE
-    report.write_gradebook(rows, tasks, out, note)
+    report.write_gradebook(rows, tasks, out, note, number, file_times)
     if feedback_dir is not None:
         report.write_feedback(rows, tasks, feedback_dir, note)
     return rows
@@ -303,6 +332,19 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     parser.add_argument(
+        "--shard",
+        default="1/1",
+        help="grade only slice K of N (K/N), to grade a cohort on several machines",
+    )
+    parser.add_argument(
+        "--learner-secret",
+        type=Path,
+        help=(
+            "grade each learner on hidden cases drawn for them from this course "
+            "secret (python -m embcourse.grading.learner_cases --new-secret FILE)"
+        ),
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress bar or summary"
     )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -311,7 +353,11 @@ def main(argv: list[str] | None = None) -> int:
             f"error: the hidden-cases folder {args.hidden} does not exist. Pass "
             "--hidden with a folder of NN.json files (see grading/README.md)."
         )
-    if args.hidden is not None and args.hidden.resolve() == DEFAULT_HIDDEN.resolve():
+    if (
+        args.hidden is not None
+        and args.hidden.resolve() == DEFAULT_HIDDEN.resolve()
+        and args.learner_secret is None
+    ):
         print(
             "warning: grading with the hidden cases shipped in grading/hidden, which "
             "anyone can read in the public repository: a notebook can hold their "
@@ -326,6 +372,14 @@ def main(argv: list[str] | None = None) -> int:
         memory_mb=args.memory_mb,
     )
     feedback_dir = args.feedback or args.out.parent / "feedback"
+    gradebook_dir = args.out.parent.resolve()
+    if feedback_dir.resolve() in (gradebook_dir, *gradebook_dir.parents):
+        raise SystemExit(
+            f"error: --feedback {feedback_dir} would hold the gradebook and its "
+            "details (which name the hidden cases), and the feedback folder is what "
+            "you publish to learners. Give the feedback a folder of its own (the "
+            "default is feedback/ beside --out)."
+        )
     if args.unsandboxed:
         print(
             f"warning: {UNSANDBOXED_NOTE}: the notebooks' code can read, change and "
@@ -344,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         limits,
         quiet=args.quiet,
         sandboxed=not args.unsandboxed,
+        shard=shards.parse(args.shard),
+        secret=(
+            learner_cases.read_secret(args.learner_secret)
+            if args.learner_secret
+            else None
+        ),
     )
     if not args.quiet:
         counts: dict[str, int] = {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import os
 import secrets
@@ -51,6 +52,7 @@ def notebook_functions(path: Path) -> dict:
     return namespace
 
 
+@functools.cache
 def reference_solutions(chapter: str) -> dict:
     """The task functions defined by ``solutions/NN_*.ipynb``, by name."""
     paths = sorted((repo_root() / "solutions").glob(f"{chapter}_*.ipynb"))
@@ -123,12 +125,17 @@ def read_seed(path: Path) -> int:
     return seed
 
 
-def make_cases(seed: int, per_task: int = 6) -> dict[str, dict]:
-    """Hidden cases for every chapter: ``{chapter: {task_id: [case, ...]}}``."""
+def make_cases(
+    seed: int, per_task: int = 6, chapters: set[str] | None = None
+) -> dict[str, dict]:
+    """Hidden cases for every chapter (or those in ``chapters``):
+    ``{chapter: {task_id: [case, ...]}}``."""
     rng = np.random.default_rng(seed)
     tables: dict[str, dict] = {}
     for task_id in TASKS:
         chapter = task_id.split(".")[0]
+        if chapters is not None and chapter not in chapters:
+            continue
         solutions = reference_solutions(chapter)
         function = solutions[TASKS[task_id].function_name]
         public = {_inputs(case.args, case.kwargs) for case in load_cases(task_id)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -28,38 +29,115 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def write_gradebook(
-    rows: list[Submission], tasks: list[str], out: Path, note: str = ""
-) -> None:
-    """Write the CSV atomically: a temporary file in the same folder, then a rename.
+#: Characters of a case's problem kept in the instructor's details file.
+DETAIL_CHARACTERS = 200
+DETAILS_VERSION = 1
 
-    ``note`` (for example that grading ran without the sandbox) is added to every
-    row's reason.
+
+def details(
+    rows: list[Submission],
+    tasks: list[str],
+    chapter: str,
+    note: str = "",
+    file_times: dict[str, float] | None = None,
+) -> dict:
+    """Everything the gradebook says, and per case what happened: the instructor's
+    record of one grading run, from which the gradebook, the course gradebook, the LMS
+    exports, the late rules and the class analytics are all computed.
+
+    It names the hidden cases and their problems, so it is for the instructor only
+    (never handed to learners, unlike the feedback). ``file_times`` are the submission
+    files' modification times (seconds since the epoch), kept for the late rules.
     """
+    file_times = file_times or {}
+    learners = {}
+    for row in sorted(rows, key=lambda r: r.learner):
+        cases = {}
+        for task_id in tasks:
+            result = row.results.get(task_id)
+            cases[task_id] = [
+                {
+                    "name": outcome.case.name,
+                    "hidden": outcome.case.hidden,
+                    "status": outcome.status,
+                    "detail": outcome.detail[:DETAIL_CHARACTERS],
+                }
+                for outcome in (result.outcomes if result else [])
+            ]
+        learners[row.learner] = {
+            "status": row.status,
+            "reason": "; ".join(part for part in (row.reason, note) if part),
+            "points": {task_id: row.points(task_id) for task_id in tasks},
+            "file_time": file_times.get(row.learner),
+            "cases": cases,
+        }
+    return {
+        "version": DETAILS_VERSION,
+        "chapter": chapter,
+        "tasks": tasks,
+        "points_per_task": POINTS_PER_TASK,
+        "learners": learners,
+    }
+
+
+def gradebook_csv(record: dict) -> str:
+    """The gradebook of a details record: one row per learner, sorted by id."""
+    tasks = record["tasks"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["learner", *tasks, "total", "maximum", "status", "reason"])
-    for row in sorted(rows, key=lambda r: r.learner):
-        points = [row.points(task_id) for task_id in tasks]
-        reason = "; ".join(part for part in (row.reason, note) if part)
+    for learner in sorted(record["learners"]):
+        row = record["learners"][learner]
+        points = [row["points"][task_id] for task_id in tasks]
         cells = [
-            row.learner,
+            learner,
             *[f"{p:g}" for p in points],
             f"{sum(points):g}",
-            str(POINTS_PER_TASK * len(tasks)),
-            row.status,
-            reason,
+            str(record["points_per_task"] * len(tasks)),
+            row["status"],
+            row["reason"],
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def write_atomically(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` through a temporary file in the same folder and a
+    rename, so a reader never sees half a file."""
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(buffer.getvalue())
+            file.write(text)
         os.replace(temporary, out)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def details_path(gradebook: Path) -> Path:
+    """Where the details of a gradebook go: beside it, ``NAME.details.json``."""
+    return gradebook.with_name(gradebook.stem + ".details.json")
+
+
+def write_gradebook(
+    rows: list[Submission],
+    tasks: list[str],
+    out: Path,
+    note: str = "",
+    chapter: str = "",
+    file_times: dict[str, float] | None = None,
+) -> dict:
+    """Write the CSV and, beside it, its details (both atomically); return the
+    details.
+
+    ``note`` (for example that grading ran without the sandbox) is added to every
+    row's reason.
+    """
+    record = details(rows, tasks, chapter or tasks[0].split(".")[0], note, file_times)
+    write_atomically(details_path(out), json.dumps(record, indent=1) + "\n")
+    write_atomically(out, gradebook_csv(record))
+    return record
 
 
 def feedback_text(row: Submission, tasks: list[str], note: str = "") -> str:
@@ -88,6 +166,13 @@ def feedback_text(row: Submission, tasks: list[str], note: str = "") -> str:
     return "\n".join(lines)
 
 
+def feedback_base(learner: str) -> str:
+    """A learner id as a safe file name, before collisions are resolved: anything
+    but letters, digits, ``.``, ``_`` and ``-`` becomes ``_``; leading dots and dashes
+    go."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100] or "learner"
+
+
 def feedback_names(learners: list[str]) -> dict[str, str]:
     """A distinct, safe file name (``NAME.md``) for each learner id.
 
@@ -96,11 +181,7 @@ def feedback_names(learners: list[str]) -> dict[str, str]:
     some file systems do), each of them gets a short hash of its id, so no learner's
     feedback can land in a file named after another.
     """
-    bases = {
-        learner: re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100]
-        or "learner"
-        for learner in learners
-    }
+    bases = {learner: feedback_base(learner) for learner in learners}
     counts: dict[str, int] = {}
     for base in bases.values():
         counts[base.lower()] = counts.get(base.lower(), 0) + 1
