@@ -1,7 +1,7 @@
 """A planted corpus for the similarity report: independent correct solutions of each
 task (the course's reference solution and the correct alternatives of tests/mutants),
 and disguised copies of them (local names renamed, functions in another order, comments
-added, layout changed). Used by tests/test_similarity.py, which chose the report's
+added, layout changed). Used by tests/test_course_tools.py, which chose the report's
 threshold on chapters 1-4 and checks it on chapters 5-8."""
 
 from __future__ import annotations

@@ -65,13 +65,23 @@ def rows() -> list[Submission]:
     return _rows()
 
 
+def _grading(k: int, n: int, hidden: str = "abc") -> dict:
+    return {"shard": [k, n], "folder": sorted(IDS), "hidden": hidden, "per_learner": ""}
+
+
 def test_slices_merged_are_one_run(rows, tmp_path):
-    whole = report.write_gradebook(rows, TASKS_01, tmp_path / "whole.csv", chapter="01")
+    whole = report.write_gradebook(
+        rows, TASKS_01, tmp_path / "whole.csv", chapter="01", grading=_grading(1, 1)
+    )
     records = []
     for k in (1, 2, 3):
         mine = [row for row in rows if shards.shard_of(row.learner, 3) == k]
         out = tmp_path / f"slice{k}.csv"
-        records.append(report.write_gradebook(mine, TASKS_01, out, chapter="01"))
+        records.append(
+            report.write_gradebook(
+                mine, TASKS_01, out, chapter="01", grading=_grading(k, 3)
+            )
+        )
     merged = shards.merge(records)
     assert merged == whole
     assert report.gradebook_csv(merged) == (tmp_path / "whole.csv").read_text()
@@ -79,18 +89,42 @@ def test_slices_merged_are_one_run(rows, tmp_path):
         "ids whose feedback files could collide share a slice"
     )
     assert {shards.shard_of(learner, 3) for learner in IDS} == {1, 2, 3}
+    names = report.feedback_names(IDS + ["ada-" + "0" * 8], always_hash=True)
+    assert len({name.lower() for name in names.values()}) == len(IDS) + 1
 
 
-def test_merge_and_shard_refuse_what_does_not_fit(rows, tmp_path):
-    record = report.write_gradebook(rows, TASKS_01, tmp_path / "a.csv", chapter="01")
+def test_merge_refuses_what_does_not_make_one_grading(rows, tmp_path):
+    def record(k, n, hidden="abc", learners=None):
+        mine = [r for r in rows if shards.shard_of(r.learner, n) == k]
+        if learners is not None:
+            mine = [r for r in mine if r.learner in learners]
+        out = tmp_path / f"{k}-{n}-{hidden}.csv"
+        return report.write_gradebook(
+            mine, TASKS_01, out, chapter="01", grading=_grading(k, n, hidden)
+        )
+
+    one, two, three = (record(k, 3) for k in (1, 2, 3))
     with pytest.raises(SystemExit, match="in two slices"):
-        shards.merge([record, record])
-    other = dict(record, chapter="02")
+        shards.merge([one, one, two])
+    with pytest.raises(SystemExit, match="missing: \\[3\\]"):
+        shards.merge([one, two])
+    with pytest.raises(SystemExit, match="other hidden cases"):
+        shards.merge([one, two, record(3, 3, hidden="xyz")])
+    with pytest.raises(SystemExit, match="share one N"):
+        shards.merge([one, two, record(3, 4)])
     with pytest.raises(SystemExit, match="differs from slice 1"):
-        shards.merge([record, other])
+        shards.merge([one, two, dict(three, chapter="02")])
+    with pytest.raises(SystemExit, match="the folder had"):
+        shards.merge([one, two, record(3, 3, learners=set())])
     for bad in ("3", "0/2", "3/2", "a/b"):
         with pytest.raises(SystemExit, match="--shard"):
             shards.parse(bad)
+    (tmp_path / "slice.details.json").write_text(json.dumps(one))
+    with pytest.raises(SystemExit, match="merge the slices first"):
+        course.main(
+            ["gradebook", str(tmp_path / "slice.details.json"), "--out",
+             str(tmp_path / "c")]
+        )  # fmt: skip
 
 
 def test_each_learner_gets_their_own_reproducible_hidden_cases(tmp_path):
@@ -122,6 +156,14 @@ def test_each_learner_gets_their_own_reproducible_hidden_cases(tmp_path):
     assert learner_cases.learner_seed(key, "01", "ada") != learner_cases.learner_seed(
         key, "02", "ada"
     )
+    both = learner_cases.write_learner_cases(
+        key, "01", "ada", tmp_path / "core", shared=HIDDEN
+    )
+    shared = json.loads((HIDDEN / "01.json").read_text())
+    mixed = json.loads(both.read_text())
+    for task_id in TASKS_01:  # every learner meets the shared cases, then their own
+        assert mixed[task_id][: len(shared[task_id])] == shared[task_id]
+        assert mixed[task_id][len(shared[task_id]) :] == ada_cases[task_id]
 
 
 def _two_chapters(tmp_path) -> list[dict]:
@@ -161,6 +203,7 @@ def test_course_gradebook_keeps_everyone_and_says_why(tmp_path):
         cap_percent=25,
         extensions={("bob", "*"): 2.0},
         submitted={("bob", "01"): datetime(2026, 12, 4, 0, 0, tzinfo=UTC)},
+        trust_file_times=True,
     )
     book = gradebook.combine(
         _two_chapters(tmp_path), roster.read(_roster(tmp_path)), rules
@@ -180,6 +223,43 @@ def test_course_gradebook_keeps_everyone_and_says_why(tmp_path):
     }
     assert rules.penalised(10, 5) == 7.5, "the cap"
     assert days[("dan", "02")] == 0, "no deadline for chapter 02"
+    cautious = gradebook.combine(
+        _two_chapters(tmp_path),
+        roster.read(_roster(tmp_path)),
+        late_rules.LateRules(deadlines=rules.deadlines, percent_per_day=10),
+    )
+    ada = {row.learner: row for row in cautious.rows}["ada"].chapters["01"]
+    assert (ada.days_late, ada.time_source) == (0, late_rules.NO_TIME), (
+        "file times are not trusted unless asked"
+    )
+
+
+def test_late_rule_inputs_are_checked(tmp_path):
+    for kwargs, message in [
+        ({"percent_per_day": -10}, "0 or more"),
+        ({"cap_percent": 150}, "from 0 to 100"),
+        ({"percent_per_day": float("nan")}, "0 or more"),
+    ]:
+        with pytest.raises(SystemExit, match=message):
+            late_rules.LateRules(**kwargs)
+    extensions = tmp_path / "extensions.csv"
+    for body, message in [
+        ("learner,chapter,days\nada,01,nan\n", "must be a number"),
+        ("learner,chapter,days\nada,01,-2\n", "must be a number"),
+        ("learner,chapter,days\nada,01\n", "days is empty"),
+        ("learner,chapter,days\nada,01,1\nada,1,2\n", "a second extension"),
+        ("learner,days\n", "lacks the column"),
+    ]:
+        extensions.write_text(body)
+        with pytest.raises(SystemExit, match=message):
+            late_rules.read_extensions(extensions)
+    times = tmp_path / "times.csv"
+    times.write_text("learner,chapter,submitted_at\nada,01\n")
+    with pytest.raises(SystemExit, match="submitted_at is empty"):
+        late_rules.read_submitted(times)
+    for template in ("Embeddings", "Lab {ch}"):
+        with pytest.raises(SystemExit, match="must contain"):
+            lms_export.check_template(template)
 
 
 def test_canvas_and_moodle_files_have_their_documented_columns(tmp_path):
@@ -202,12 +282,15 @@ def test_canvas_and_moodle_files_have_their_documented_columns(tmp_path):
     assert "=1+2" in left_out and "ADA" in left_out
     text, left_out = lms_export.moodle(book, "Embeddings {chapter}")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Email address", "Username", "ID number", "Embeddings 01",
-                       "Embeddings 02"]  # fmt: skip
-    assert ["eve@example.org", "", ""] == rows[1][:3], "the formula id is not a cell"
-    assert "zoe" in left_out
+    assert rows[0] == ["Email address", "Embeddings 01", "Embeddings 02"]
+    assert all(row[0] for row in rows[1:]), "Moodle carries a blank id over"
+    assert "eve@example.org" in [row[0] for row in rows], "a valid email, kept"
+    assert "zoe" in left_out and "ADA" in left_out
+    text, _ = lms_export.moodle(book, "Embeddings {chapter}", "id_number")
+    assert text.splitlines() == ["ID number,Embeddings 01,Embeddings 02"]
     long_rows = list(csv.DictReader(io.StringIO(lms_export.long_table(book))))
-    assert {row["hidden"] for row in long_rows} == {"yes", "no"}
+    assert {row["hidden"] for row in long_rows} == {"yes", "no", ""}
+    assert ("zoe", "no submission") in {(r["learner"], r["status"]) for r in long_rows}
     for text in (lms_export.course_table(book), lms_export.long_table(book)):
         assert "\n=" not in text and ",=" not in text, "no formula cells"
 
@@ -227,11 +310,13 @@ def test_course_command_writes_the_files_and_lists_what_did_not_match(tmp_path):
             "01=2026-12-01T23:59:00+00:00",
             "--percent-per-day",
             "10",
+            "--trust-file-times",
         ]
     )
     readme = (tmp_path / "course" / "README.md").read_text()
-    assert "not in the roster" in readme and "- zoe" in readme
+    assert "not in the roster" in readme and '- "zoe"' in readme
     assert "file time" in readme, "says where submission times came from"
+    assert '- "=1+2' in readme, "ids are quoted, never read as Markdown"
     for name in ("course.csv", "canvas.csv", "moodle.csv", "long.csv"):
         assert (tmp_path / "course" / name).stat().st_size > 0
     with pytest.raises(SystemExit, match="time zone"):
@@ -275,7 +360,10 @@ def test_analytics_page_is_self_contained_and_names_the_hard_tasks(rows, tmp_pat
 
 
 def _planted(chapter: str) -> tuple[list, list]:
-    """Scores of the planted corpus: (copies, independent pairs)."""
+    """Scores of the planted corpus, with the course's published code removed as the
+    command removes it: (copies, independent pairs), pairs with no task left to
+    compare set aside (a copy of the book's own solution is not a copy of a
+    classmate)."""
     import nbformat
 
     independent = similarity_corpus.learners(chapter)
@@ -283,16 +371,17 @@ def _planted(chapter: str) -> tuple[list, list]:
     for number, (name, cells) in enumerate(sorted(independent.items())):
         if number % 2 == 0:  # half of them are copied, disguised
             cohort["copy-of-" + name] = similarity_corpus.disguise(cells)
-    exercise = next((ROOT / "exercises").glob(f"{chapter}_*.ipynb"))
-    handed_out = [
+    published = [
         cell.source
-        for cell in nbformat.read(exercise, as_version=4).cells
+        for folder in ("exercises", "book", "solutions")
+        for path in (ROOT / folder).glob(f"{chapter}_*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
         if cell.cell_type == "code"
     ]
-    pairs, _ = similarity.compare(cohort, handed_out, chapter)
+    pairs, _, _ = similarity.compare(cohort, published, chapter)
     same = [p for p in pairs if p.first.removeprefix("copy-of-") == p.second]
     other = [p for p in pairs if p not in same and p.scores]
-    return [p.top for p in same], [p.top for p in other]
+    return [p.top for p in same if p.scores], [p.top for p in other]
 
 
 def test_similarity_threshold_was_chosen_on_chapters_1_to_4_and_holds_on_5_to_8():
@@ -312,8 +401,8 @@ def test_similarity_report_says_how_to_read_it_and_shows_pairs_side_by_side():
     cells = similarity_corpus.learners("02")["independent-0"]
     cohort = {"ada": cells, "bob": similarity_corpus.disguise(cells)}
     cohort["carl"] = similarity_corpus.learners("02")["independent-1"]
-    pairs, shown = similarity.compare(cohort, [], "02")
-    page = similarity.report_html(pairs, shown, "02", similarity.THRESHOLD)
+    pairs, shown, skipped = similarity.compare(cohort, [], "02")
+    page = similarity.report_html(pairs, shown, "02", similarity.THRESHOLD, skipped)
     assert "never accuses" in page and "Nothing was sent" in page
     assert page.count("<h3>ada and bob") >= 1 and "carl" not in page.split("<h3>", 1)[1]
     assert statistics.mean(p.top for p in pairs if "carl" in (p.first, p.second)) < 0.5
@@ -324,7 +413,32 @@ def test_release_writes_one_zip_per_learner(tmp_path):
     feedback.mkdir()
     for name in ("ada", "bob"):
         (feedback / f"{name}.md").write_text(f"# Feedback for {name}\n")
+    (feedback / "01-analytics.md").write_text("# Chapter 01: class analytics\n")
     course.main(["release", str(feedback), "--zip", str(tmp_path / "zips")])
+    assert sorted(p.name for p in (tmp_path / "zips").iterdir()) == [
+        "ada.zip",
+        "bob.zip",
+    ], "only the grader's feedback files are released"
     with zipfile.ZipFile(tmp_path / "zips" / "ada.zip") as archive:
         assert archive.namelist() == ["ada.md"]
         assert archive.read("ada.md").startswith(b"# Feedback for ada")
+
+
+def test_a_notebook_nested_too_deeply_is_listed_not_fatal():
+    deep = "def cosine_similarity_matrix(c):\n    return " + "+".join(["c"] * 3000)
+    cells = similarity_corpus.learners("02")["independent-0"]
+    pairs, _, skipped = similarity.compare(
+        {"ada": cells, "bob": cells, "deep": [deep]}, [], "02"
+    )
+    assert "deep" in skipped and pairs[0].top == 1.0
+
+
+def test_analytics_leave_out_the_per_learner_cases(rows, tmp_path):
+    record = report.write_gradebook(rows, TASKS_01, tmp_path / "g.csv", chapter="01")
+    for entry in record["learners"].values():
+        for cases in entry["cases"].values():
+            for number, case in enumerate(cases):
+                if case["hidden"]:
+                    case["name"] = f"{learner_cases.DRAWN} {number}"
+    summary = analytics.summarise(record)
+    assert summary["case_rate"] == {}

@@ -495,4 +495,8 @@ def test_each_learner_is_graded_on_hidden_cases_drawn_for_them(
         for case in details["learners"]["ada"]["cases"]["01.build_vocabulary"]
         if case["hidden"]
     ]
-    assert hidden and all(name.startswith("generated") for name in hidden)
+    shared = [case.name for case in load_cases("01.build_vocabulary", DEFAULT_HIDDEN)
+              if case.hidden]  # fmt: skip
+    assert hidden[: len(shared)] == shared, "the shared cases first"
+    drawn = hidden[len(shared) :]
+    assert drawn and all(name.startswith(learner_cases.DRAWN) for name in drawn)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from embcourse.checks import NOT_ATTEMPTED, PASSED
+from embcourse.grading.learner_cases import DRAWN
 
 #: Phrases of the checks' messages, and the kind of failure each one reports, in the
 #: order they are tried (the first match wins).
@@ -56,7 +57,7 @@ def summarise(record: dict) -> dict:
             if cases and all(case["status"] == PASSED for case in cases):
                 passed += 1
             for case in cases:
-                if case["hidden"]:
+                if case["hidden"] and not case["name"].startswith(DRAWN):
                     key = (task_id, case["name"])
                     right, seen = case_rate.get(key, (0, 0))
                     case_rate[key] = (right + (case["status"] == PASSED), seen + 1)
@@ -98,12 +99,26 @@ def markdown(summary: dict) -> str:
         "",
         "## Tasks, hardest first",
         "",
-        "| task | passed every case |",
+        (
+            f"| task | passed every case (of the {summary['graded']} that reached the "
+            "checks) |"
+        ),
         "|---|---|",
     ]
     hardest = sorted(summary["task_rate"].items(), key=lambda item: item[1])
     lines += [f"| {task} | {_percent(rate)} |" for task, rate in hardest]
-    lines += ["", "## Hidden cases", "", "| task | case | passed |", "|---|---|---|"]
+    lines += [
+        "",
+        "## Hidden cases",
+        "",
+        (
+            "Shared hidden cases only: cases drawn for each learner differ between "
+            "learners, so they have no common pass rate."
+        ),
+        "",
+        "| task | case | passed |",
+        "|---|---|---|",
+    ]
     lines += [
         f"| {task} | {name} | {_percent(rate)} |"
         for (task, name), rate in sorted(summary["case_rate"].items())
@@ -185,9 +200,15 @@ def html_page(summary: dict) -> str:
     for total in summary["totals"]:
         low = min(int(total // step) * step, summary["maximum"] - step)
         bins[low] += 1
+    lows = [i * step for i in range(int(summary["maximum"] // step))]
     histogram = [
-        (f"{low:g}–{low + step:g}", bins.get(low, 0))
-        for low in [i * step for i in range(int(summary["maximum"] // step))]
+        (
+            f"{low:g} to {low + step:g}"
+            if low == lows[-1]
+            else f"{low:g} to under {low + step:g}",
+            bins.get(low, 0),
+        )
+        for low in lows
     ]
     kinds = [
         (f"{task.split('.')[1]}: {kind}", count)
@@ -195,7 +216,12 @@ def html_page(summary: dict) -> str:
     ]
     body = markdown(summary)
     charts = [
-        bar_chart("Passed every case, per task (hardest first)", hardest, 1.0, "%"),
+        bar_chart(
+            f"Passed every case, of {summary['graded']} checked (hardest first)",
+            hardest,
+            1.0,
+            "%",
+        ),
         bar_chart(
             "Totals: learners per band of points",
             histogram,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import queue
@@ -81,12 +82,12 @@ def grade_one(
     owner = open(folder / "owner.lock", "w")  # noqa: SIM115 (closed in finally)
     fcntl.flock(owner, fcntl.LOCK_EX)
     try:
-        if secret is not None:  # this learner's own hidden cases, in the job folder
-            hidden_dir = folder / "hidden"
+        if secret is not None:  # shared and own hidden cases, in the job folder
             chapter = tasks[0].split(".")[0]
             learner_cases.write_learner_cases(
-                secret, chapter, entry.learner, hidden_dir
+                secret, chapter, entry.learner, folder / "hidden", shared=hidden_dir
             )
+            hidden_dir = folder / "hidden"
         job = runner.job(entry.path, tasks, hidden_dir, limits, slot, sandboxed)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         sandbox.prepare_exchange(folder / "exchange")
@@ -219,6 +220,15 @@ def grade_all(
     if not entries:
         raise SystemExit(f"error: no .ipynb files in {folder}.")
     k, n = shard
+    core = hidden_dir / f"{number}.json" if hidden_dir is not None else None
+    grading = {
+        "shard": [k, n],
+        "folder": [entry.learner for entry in entries],
+        "hidden": hashlib.sha256(core.read_bytes()).hexdigest()[:16]
+        if core is not None and core.exists()
+        else "",
+        "per_learner": learner_cases.fingerprint(secret) if secret else "",
+    }
     if n > 1:
         mine = [entry for entry in entries if shards.shard_of(entry.learner, n) == k]
         if not quiet:
@@ -263,9 +273,9 @@ def grade_all(
         for _, lock in claims:
             lock.close()
     note = "" if sandboxed else UNSANDBOXED_NOTE
-    report.write_gradebook(rows, tasks, out, note, number, file_times)
-    if feedback_dir is not None:
-        report.write_feedback(rows, tasks, feedback_dir, note)
+    report.write_gradebook(rows, tasks, out, note, number, file_times, grading)
+    if feedback_dir is not None:  # a slice hashes every name: unique across slices
+        report.write_feedback(rows, tasks, feedback_dir, note, always_hash=n > 1)
     return rows
 
 

@@ -48,7 +48,9 @@ def _merge(args) -> None:
 
 def _rules(args) -> late_rules.LateRules:
     rules = late_rules.LateRules(
-        percent_per_day=args.percent_per_day, cap_percent=args.cap
+        percent_per_day=args.percent_per_day,
+        cap_percent=args.cap,
+        trust_file_times=args.trust_file_times,
     )
     for item in args.deadline or []:
         chapter, _, moment = item.partition("=")
@@ -65,16 +67,36 @@ def _rules(args) -> late_rules.LateRules:
     return rules
 
 
+def _listed(learner: str) -> str:
+    """A learner id as a Markdown list item that shows it as it is (ids are chosen by
+    learners: quoted, so nothing in one is read as Markdown or HTML)."""
+    return "- " + json.dumps(learner, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def _gradebook(args) -> None:
+    lms_export.check_template(args.assignment)
+    records = [gradebook.read_details(path) for path in args.details]
+    for path, record in zip(args.details, records):
+        if shards.is_slice(record):
+            raise SystemExit(
+                f"error: {path} is one slice of a sharded grading; merge the slices "
+                "first ('course merge'), then pass the merged details file."
+            )
+    rules = _rules(args)
     book = gradebook.combine(
-        [gradebook.read_details(path) for path in args.details],
-        roster.read(args.roster) if args.roster else None,
-        _rules(args),
+        records, roster.read(args.roster) if args.roster else None, rules
     )
     out = args.out
+    if any(out.glob("*.md")) and not (out / "README.md").exists():
+        raise SystemExit(
+            f"error: {out} holds Markdown files (feedback?); write the course "
+            "gradebook to a folder of its own, never into one you publish."
+        )
     out.mkdir(parents=True, exist_ok=True)
     canvas, canvas_left_out = lms_export.canvas(book, args.assignment)
-    moodle, moodle_left_out = lms_export.moodle(book, args.assignment)
+    moodle, moodle_left_out = lms_export.moodle(
+        book, args.assignment, args.moodle_match
+    )
     files = {
         "course.csv": lms_export.course_table(book),
         "canvas.csv": canvas,
@@ -87,43 +109,92 @@ def _gradebook(args) -> None:
         f"# Course gradebook: {len(book.rows)} learners, chapters "
         + ", ".join(book.chapters),
         "",
+        (
+            "The LMS files hold the points after the late rules; course.csv has the "
+            "raw points beside them. If your LMS applies its own late policy too, "
+            "export raw points instead (no --deadline): nobody is penalised twice."
+        ),
+        "",
     ]
-    outside = (
-        "Submissions whose learner is not in the roster (kept in course.csv and "
-        "long.csv, left out of the LMS files)"
+    not_graded = [
+        f"{row.learner} (chapter {chapter}: {score.status}"
+        + (f", {score.reason}" if score.reason else "")
+        + ")"
+        for row in book.rows
+        for chapter, score in row.chapters.items()
+        if score.status not in ("graded", gradebook.MISSING)
+    ]
+    no_time = [
+        f"{row.learner} (chapter {chapter})"
+        for row in book.rows
+        for chapter, score in row.chapters.items()
+        if score.time_source == late_rules.NO_TIME
+    ]
+    known = {(row.learner, chapter) for row in book.rows for chapter in book.chapters}
+    stray = sorted(
+        f"{learner} (chapter {chapter})"
+        for learner, chapter in [*rules.submitted, *rules.extensions]
+        if (learner, chapter) not in known
+        and not (chapter == "*" and any(key[0] == learner for key in known))
     )
     problems = [
-        (outside, book.not_in_roster),
+        (
+            (
+                "Submissions whose learner is not in the roster (kept in course.csv "
+                "and long.csv, left out of the LMS files)"
+            ),
+            book.not_in_roster,
+        ),
         (
             "Learners of the roster with no submission at all (0 points, kept)",
             book.never_submitted,
         ),
         (
-            "Left out of canvas.csv: no canvas_id or sis_user_id in the roster",
-            canvas_left_out,
+            (
+                "Submissions that were not graded in full (their points are what was "
+                "graded; check them before you export)"
+            ),
+            not_graded,
         ),
         (
-            "Left out of moodle.csv: no email, username or id_number in the roster",
-            moodle_left_out,
+            (
+                "No submission time known, so no late penalty (give --submitted-at, or "
+                "--trust-file-times)"
+            ),
+            no_time if rules.deadlines else [],
+        ),
+        (
+            (
+                "Lines of --submitted-at or --extensions that match no learner and "
+                "chapter (a typo?)"
+            ),
+            stray,
+        ),
+        (
+            "Left out of canvas.csv",
+            [f"{k}: {why}" for k, why in canvas_left_out.items()],
+        ),
+        (
+            "Left out of moodle.csv",
+            [f"{k}: {why}" for k, why in moodle_left_out.items()],
         ),
     ]
     for title, learners in problems:
         lines += [f"## {title}: {len(learners)}", ""]
-        lines += [f"- {learner}" for learner in learners] + [""]
+        lines += [_listed(learner) for learner in learners] + [""]
     sources = sorted(
         {
             score.time_source
             for row in book.rows
             for score in row.chapters.values()
-            if score.time_source
+            if score.time_source and score.time_source != late_rules.NO_TIME
         }
     )
     if sources:
         lines += [
             "## Late rules",
             "",
-            "Submission times came from: " + ", ".join(sources) + ". A file's time "
-            "changes when it is copied; prefer the LMS's times (--submitted-at).",
+            "Submission times came from: " + ", ".join(sources) + ".",
             "",
         ]
     report.write_atomically(out / "README.md", "\n".join(lines))
@@ -148,26 +219,39 @@ def _similarity(args) -> None:
     from embcourse.data import repo_root
     from embcourse.grading import submissions
 
-    handed_out = []
-    for path in sorted((repo_root() / "exercises").glob(f"{number}_*.ipynb")):
-        notebook, _ = submissions.read(path)
-        handed_out += submissions.code_cells(notebook) if notebook else []
-    cohort = similarity.read_cohort(args.submissions)
-    pairs, shown = similarity.compare(cohort, handed_out, number)
+    published = []  # what every learner can read: stubs, the chapter, its solutions
+    for folder in ("exercises", "book", "solutions"):
+        for path in sorted((repo_root() / folder).glob(f"{number}_*.ipynb")):
+            notebook, _ = submissions.read(path)
+            published += submissions.code_cells(notebook) if notebook else []
+    cohort, unreadable = similarity.read_cohort(args.submissions)
+    pairs, shown, skipped = similarity.compare(cohort, published, number)
+    skipped.update(unreadable)
     args.out.mkdir(parents=True, exist_ok=True)
-    page = similarity.report_html(pairs, shown, number, args.threshold)
+    page = similarity.report_html(pairs, shown, number, args.threshold, skipped)
     report.write_atomically(args.out / f"{number}-similarity.html", page)
     flagged = sum(pair.top >= args.threshold for pair in pairs)
     print(
         f"compared {len(pairs)} pairs of {len(cohort)} submissions; {flagged} at "
-        f"{args.threshold:.2f} or more: {args.out / f'{number}-similarity.html'}"
+        f"{args.threshold:.2f} or more; {len(skipped)} not compared: "
+        f"{args.out / f'{number}-similarity.html'}"
     )
 
 
 def _release(args) -> None:
-    files = sorted(path for path in args.feedback.glob("*.md") if path.is_file())
+    files = sorted(
+        path
+        for path in args.feedback.glob("*.md")
+        if path.is_file()
+        and path.read_text(encoding="utf-8").startswith("# Feedback for ")
+    )
+    others = sorted(path.name for path in args.feedback.iterdir() if path.is_file())
+    skipped = [name for name in others if name not in {f.name for f in files}]
     if not files:
-        raise SystemExit(f"error: no feedback files (*.md) in {args.feedback}.")
+        raise SystemExit(
+            f"error: no feedback files in {args.feedback} (files the grader wrote, "
+            "starting '# Feedback for')."
+        )
     args.zip.mkdir(parents=True, exist_ok=True)
     for path in files:
         target = args.zip / (path.stem + ".zip")
@@ -175,6 +259,11 @@ def _release(args) -> None:
             info = zipfile.ZipInfo(path.name, date_time=(2000, 1, 1, 0, 0, 0))
             archive.writestr(info, path.read_bytes())
     print(f"wrote {len(files)} zip file(s), one per learner, to {args.zip}/")
+    if skipped:
+        print(
+            f"note: left out {len(skipped)} file(s) that are not feedback: "
+            f"{', '.join(skipped[:5])}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,7 +286,18 @@ def main(argv: list[str] | None = None) -> int:
         default="Token Embeddings chapter {chapter}",
         help="LMS column name of a chapter ({chapter} is its number)",
     )
+    book.add_argument(
+        "--moodle-match",
+        choices=sorted(lms_export.MOODLE_MATCH),
+        default="email",
+        help="the roster field Moodle matches users on (default: email)",
+    )
     book.add_argument("--deadline", action="append", help="CHAPTER=ISO time")
+    book.add_argument(
+        "--trust-file-times",
+        action="store_true",
+        help="without --submitted-at, take a submission's time from its file",
+    )
     book.add_argument("--percent-per-day", type=float, default=0.0)
     book.add_argument("--cap", type=float, default=100.0, help="largest penalty, %%")
     book.add_argument("--extensions", type=Path, help="CSV: learner, chapter, days")

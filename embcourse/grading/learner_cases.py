@@ -4,11 +4,15 @@
     python -m embcourse.grade 01 submissions/ --learner-secret ~/course-secret.txt
 
 The course secret is 256 random bits, written once (readable by its owner only) and
-kept for the whole course. A learner's cases for a chapter are drawn by the chapter's
-generators (the same difficulty rules as ``make_cases``) from a seed that is the
-HMAC-SHA256 of the chapter and the learner id under that secret: different for every
-learner and chapter, the same at every re-grade, and not computable without the secret
-(which the grader's sandbox cannot read). The feedback never shows hidden cases.
+kept for the whole course. A learner's hidden cases for a chapter are the shared ones
+of the ``--hidden`` folder (edge cases every learner meets, so that the same mistake
+costs everyone about the same) followed by cases drawn by the chapter's generators
+(the same rules as ``make_cases``) from a seed that is the HMAC-SHA256 of the chapter
+and the learner id under that secret: different for every learner and chapter, the
+same at every re-grade, and not computable without the secret (which the grader's
+sandbox cannot read). The learner id is the file name, so collect files under stable
+names (the roster's ids): a renamed file draws other cases. The feedback never shows
+hidden cases.
 """
 
 from __future__ import annotations
@@ -59,18 +63,42 @@ def read_secret(path: Path) -> bytes:
     return secret
 
 
+def fingerprint(secret: bytes) -> str:
+    """A short public name of the secret, to tell gradings with different secrets
+    apart without revealing it."""
+    return hmac.new(secret, b"fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
 def learner_seed(secret: bytes, chapter: str, learner: str) -> int:
     """The seed of one learner's hidden cases for one chapter."""
     message = f"{chapter}\0{learner}".encode("utf-8", "surrogatepass")
     return int.from_bytes(hmac.new(secret, message, hashlib.sha256).digest(), "big")
 
 
+#: Name prefix of the cases drawn for one learner (the shared ones keep their names).
+DRAWN = "drawn for this learner"
+
+
 def write_learner_cases(
-    secret: bytes, chapter: str, learner: str, folder: Path, per_task: int = 6
+    secret: bytes,
+    chapter: str,
+    learner: str,
+    folder: Path,
+    per_task: int = 12,
+    shared: Path | None = None,
 ) -> Path:
-    """Write the learner's hidden cases for ``chapter`` into ``folder/NN.json``."""
+    """Write the learner's hidden cases for ``chapter`` into ``folder/NN.json``: the
+    shared cases of ``shared/NN.json`` (if given), which every learner meets, then
+    ``per_task`` cases drawn for this learner."""
     seed = learner_seed(secret, chapter, learner)
     table = make_cases(seed, per_task, chapters={chapter})[chapter]
+    for cases in table.values():
+        for number, case in enumerate(cases, 1):
+            case["name"] = f"{DRAWN} {number}"
+    core = shared / f"{chapter}.json" if shared is not None else None
+    if core is not None and core.exists():
+        common = json.loads(core.read_text(encoding="utf-8"))
+        table = {task: common.get(task, []) + table[task] for task in table}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{chapter}.json"
     path.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")

@@ -40,6 +40,7 @@ def details(
     chapter: str,
     note: str = "",
     file_times: dict[str, float] | None = None,
+    grading: dict | None = None,
 ) -> dict:
     """Everything the gradebook says, and per case what happened: the instructor's
     record of one grading run, from which the gradebook, the course gradebook, the LMS
@@ -48,6 +49,10 @@ def details(
     It names the hidden cases and their problems, so it is for the instructor only
     (never handed to learners, unlike the feedback). ``file_times`` are the submission
     files' modification times (seconds since the epoch), kept for the late rules.
+    ``grading`` says how the run was made: its slice (``shard``: [K, N]), every learner
+    id in the folder (``folder``), which hidden cases (``hidden``: a hash of the shared
+    file, and a fingerprint of the course secret for per-learner cases), so that slices
+    are merged only with their own kind.
     """
     file_times = file_times or {}
     learners = {}
@@ -76,6 +81,8 @@ def details(
         "chapter": chapter,
         "tasks": tasks,
         "points_per_task": POINTS_PER_TASK,
+        "grading": grading
+        or {"shard": [1, 1], "folder": sorted(learners), "hidden": ""},
         "learners": learners,
     }
 
@@ -127,6 +134,7 @@ def write_gradebook(
     note: str = "",
     chapter: str = "",
     file_times: dict[str, float] | None = None,
+    grading: dict | None = None,
 ) -> dict:
     """Write the CSV and, beside it, its details (both atomically); return the
     details.
@@ -134,7 +142,8 @@ def write_gradebook(
     ``note`` (for example that grading ran without the sandbox) is added to every
     row's reason.
     """
-    record = details(rows, tasks, chapter or tasks[0].split(".")[0], note, file_times)
+    number = chapter or tasks[0].split(".")[0]
+    record = details(rows, tasks, number, note, file_times, grading)
     write_atomically(details_path(out), json.dumps(record, indent=1) + "\n")
     write_atomically(out, gradebook_csv(record))
     return record
@@ -173,7 +182,7 @@ def feedback_base(learner: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", learner).lstrip(".-")[:100] or "learner"
 
 
-def feedback_names(learners: list[str]) -> dict[str, str]:
+def feedback_names(learners: list[str], always_hash: bool = False) -> dict[str, str]:
     """A distinct, safe file name (``NAME.md``) for each learner id.
 
     Anything but letters, digits, ``.``, ``_`` and ``-`` becomes ``_``, and leading dots
@@ -187,7 +196,7 @@ def feedback_names(learners: list[str]) -> dict[str, str]:
         counts[base.lower()] = counts.get(base.lower(), 0) + 1
     names = {}
     for learner, base in bases.items():
-        if counts[base.lower()] > 1 or base.lower() == "learner":
+        if always_hash or counts[base.lower()] > 1 or base.lower() == "learner":
             digest = hashlib.sha256(
                 learner.encode("utf-8", "surrogatepass")
             ).hexdigest()[:8]
@@ -207,11 +216,16 @@ def feedback_names(learners: list[str]) -> dict[str, str]:
 
 
 def write_feedback(
-    rows: list[Submission], tasks: list[str], folder: Path, note: str = ""
+    rows: list[Submission],
+    tasks: list[str],
+    folder: Path,
+    note: str = "",
+    always_hash: bool = False,
 ) -> None:
-    """Write one feedback file per learner into ``folder``, and nowhere else."""
+    """Write one feedback file per learner into ``folder``, and nowhere else (with
+    ``always_hash``, every name carries its id's hash, as slices of one cohort need)."""
     folder.mkdir(parents=True, exist_ok=True)
-    names = feedback_names([row.learner for row in rows])
+    names = feedback_names([row.learner for row in rows], always_hash)
     root = folder.resolve()
     for row in rows:
         path = root / names[row.learner]

@@ -1,4 +1,4 @@
-"""A similarity report: pairs of learners whose task functions are suspiciously alike.
+"""A similarity report: pairs of learners whose task functions are alike.
 
 Everything is computed on this machine; nothing leaves it. For each submission (read
 as a notebook, never run) and each task of the chapter, the task's function is taken
@@ -7,10 +7,15 @@ tokens that survives disguise: the syntax tree without docstrings or comments (s
 comments and layout do not count), local names replaced by their order of first use
 (so renaming does not count), and each function compared separately (so reordering
 does not count). Overlapping runs of tokens (k-grams) are compared between learners
-with the Jaccard index, after removing every k-gram of the handed-out notebook (its
-stubs) and every k-gram that a third or more of the cohort share (common short
-solutions). A pair is flagged when one task's index reaches the threshold, which was
-chosen on a planted corpus (see ``THRESHOLD``).
+with the Jaccard index, after removing every k-gram of the code the course publishes
+(the exercise notebook's stubs, and the chapter's and its solutions' code: copying the
+book is not copying a classmate). Functions too short to be written more than one way
+are not compared. A pair is flagged when one task's index reaches the threshold, which
+was chosen on a planted corpus (see ``THRESHOLD``).
+
+What it does not see: statements reordered inside a function, statements added that do
+nothing, a loop rewritten in another form, code moved into helpers more than one call
+deep, an import renamed. A low score is not evidence of independent work.
 
 It reports, never accuses: similar code can come from studying together, from the
 same textbook idiom or from an answer short enough to have one form. Read the flagged
@@ -23,7 +28,6 @@ import ast
 import builtins
 import hashlib
 import html
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,15 +38,11 @@ K = 6
 #: Functions shorter than this many tokens are too short to tell copying from the one
 #: natural way of writing them, and are not compared.
 MIN_TOKENS = 30
-#: A k-gram shared by at least this share of the cohort (and by at least COMMON_MIN
-#: learners) is common code, not copying.
-COMMON_SHARE = 1 / 3
-COMMON_MIN = 5
 #: A pair is flagged when one task's Jaccard index reaches this. Chosen on the planted
 #: corpus of tests/similarity_corpus.py, chapters 1-4 (development): halfway between
 #: the highest index of two independent correct solutions there (0.476) and the lowest
 #: of a disguised copy (1.0); chapters 5-8 are the held-out check
-#: (tests/test_similarity.py).
+#: (tests/test_course_tools.py).
 THRESHOLD = 0.74
 
 _KEEP = set(dir(builtins))
@@ -173,34 +173,43 @@ class Pair:
 
 
 def compare(
-    cohort: dict[str, list[str]], handed_out: list[str], chapter: str
-) -> tuple[list[Pair], dict[str, dict[str, str]]]:
+    cohort: dict[str, list[str]], published: list[str], chapter: str
+) -> tuple[list[Pair], dict[str, dict[str, str]], dict[str, str]]:
     """Every pair of learners (``cohort``: learner -> code cell sources), scored per
-    task, highest first; and each learner's task functions as text, to show."""
+    task, highest first; each learner's task functions as text, to show; and the
+    learners that could not be compared, with why."""
     task_names = [
         TASKS[task_id].function_name
         for task_id in TASKS
         if task_id.startswith(chapter + ".")
     ]
-    given = functions(handed_out)
-    handed = {name: kgrams(tokens(name, given)) for name in task_names}
+    given = functions(published)
+    handed: set[int] = set()
+    for name in given:
+        try:
+            handed |= kgrams(tokens(name, given))
+        except (RecursionError, MemoryError):
+            continue
     prints: dict[str, dict[str, set[int]]] = {}
     shown: dict[str, dict[str, str]] = {}
+    skipped: dict[str, str] = {}
     for learner, sources in cohort.items():
         defined = functions(sources)
         prints[learner], shown[learner] = {}, {}
         for name in task_names:
-            sequence = tokens(name, defined)
+            try:
+                sequence = tokens(name, defined)
+                text = ast.unparse(defined[name]) if name in defined else ""
+            except (RecursionError, MemoryError, ValueError):
+                skipped[learner] = f"{name} is nested too deeply to read"
+                continue
             if len(sequence) >= MIN_TOKENS:
-                prints[learner][name] = kgrams(sequence) - handed[name]
-                shown[learner][name] = ast.unparse(defined[name])
-    common: dict[str, set[int]] = {}
-    enough = max(COMMON_MIN, COMMON_SHARE * len(cohort))
-    for name in task_names:
-        counts = Counter(
-            gram for learner in prints for gram in prints[learner].get(name, ())
-        )
-        common[name] = {gram for gram, n in counts.items() if n >= enough}
+                prints[learner][name] = kgrams(sequence) - handed
+                shown[learner][name] = text
+        if not prints[learner] and learner not in skipped:
+            skipped[learner] = (
+                f"no task function of {MIN_TOKENS} tokens or more (or none at all)"
+            )
     learners = sorted(cohort)
     pairs = []
     for i, first in enumerate(learners):
@@ -209,18 +218,19 @@ def compare(
             for name in task_names:
                 a = prints[first].get(name)
                 b = prints[second].get(name)
-                if a is None or b is None:
-                    continue
-                a, b = a - common.get(name, set()), b - common.get(name, set())
-                if a or b:
+                if (a or b) and a is not None and b is not None:
                     scores[name] = round(len(a & b) / len(a | b), 3)
             pairs.append(Pair(first, second, scores))
     pairs.sort(key=lambda pair: (-pair.top, pair.first, pair.second))
-    return pairs, shown
+    return pairs, shown, skipped
 
 
 def report_html(
-    pairs: list[Pair], shown: dict[str, dict[str, str]], chapter: str, threshold: float
+    pairs: list[Pair],
+    shown: dict[str, dict[str, str]],
+    chapter: str,
+    threshold: float,
+    skipped: dict[str, str] | None = None,
 ) -> str:
     """The report page: how to read it, then each flagged pair side by side."""
     flagged = [pair for pair in pairs if pair.top >= threshold]
@@ -245,30 +255,48 @@ def report_html(
         "grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}"
         "pre{overflow-x:auto;background:#f4f4f4;padding:.5rem}</style></head><body>"
         f"<h1>Chapter {chapter}: similarity report</h1>"
-        "<p><strong>How to read this page.</strong> It lists pairs of learners whose "
-        "task functions are alike after renaming, reordering, comments and layout are "
-        "set aside, and after the handed-out code and the code a third of the cohort "
-        "share are removed. A score is the share of the two functions' token runs "
+        "<p><strong>How to read this page.</strong> It lists pairs of learners "
+        "whose task functions are alike after renaming, reordering of functions, "
+        "comments and layout are set aside, and after the code the course publishes "
+        "(the handed-out stubs, the chapter and its solutions) is removed. A score is "
+        "the share of the two functions' token runs "
         f"they have in common; pairs at {threshold:.2f} or more are shown, side by "
         "side (as a tidied listing of each function). It reports, never accuses: "
         "learners who studied together, or a task with one natural answer, can look "
         "alike. Read the code, and talk to the learners, before deciding anything. "
         "Nothing was sent anywhere to make this page.</p>"
+        "<p>It does not see statements reordered inside a function, statements that "
+        "do nothing, a loop rewritten in another form, code moved into helpers more "
+        "than one call deep, or a renamed import: a low score is not evidence of "
+        "independent work. Each listing is the task function alone, tidied (comments "
+        "dropped); open the notebooks for the whole picture.</p>"
         f"<p>{len(pairs)} pairs compared, {len(flagged)} flagged.</p>"
+        + (
+            "<h2>Not compared</h2><ul>"
+            + "".join(
+                f"<li>{html.escape(learner)}: {html.escape(why)}</li>"
+                for learner, why in sorted((skipped or {}).items())
+            )
+            + "</ul>"
+            if skipped
+            else ""
+        )
         + "".join(sections)
         + "</body></html>\n"
     )
 
 
-def read_cohort(folder: Path) -> dict[str, list[str]]:
-    """Each submission's code cells (read, never run); unreadable files are
-    skipped."""
+def read_cohort(folder: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each submission's code cells (read, never run), and the submissions that
+    cannot be read, with why."""
     from embcourse.grading import submissions
 
     entries, _ = submissions.find(folder)
-    cohort = {}
+    cohort, unreadable = {}, {}
     for entry in entries:
-        notebook, _problem = submissions.read(entry.path)
-        if notebook is not None:
+        notebook, problem = submissions.read(entry.path)
+        if notebook is None:
+            unreadable[entry.learner] = problem
+        else:
             cohort[entry.learner] = submissions.code_cells(notebook)
-    return cohort
+    return cohort, unreadable
