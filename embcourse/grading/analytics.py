@@ -217,7 +217,7 @@ def html_page(summary: dict) -> str:
     body = markdown(summary)
     charts = [
         bar_chart(
-            f"Passed every case, of {summary['graded']} checked (hardest first)",
+            f"Passed every case, of {summary['graded']} checked",
             hardest,
             1.0,
             "%",
