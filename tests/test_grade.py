@@ -500,3 +500,15 @@ def test_each_learner_is_graded_on_hidden_cases_drawn_for_them(
     assert hidden[: len(shared)] == shared, "the shared cases first"
     drawn = hidden[len(shared) :]
     assert drawn and all(name.startswith(learner_cases.DRAWN) for name in drawn)
+
+
+def test_shared_public_cases_with_a_secret_are_warned_about(tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    learner_cases.new_secret(secret)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SystemExit, match="no .ipynb files"):
+        main(
+            ["01", str(tmp_path / "empty"), "--out", str(tmp_path / "g.csv"),
+             "--learner-secret", str(secret)]
+        )  # fmt: skip
+    assert "earn their share of the points" in capsys.readouterr().err

@@ -363,16 +363,18 @@ def main(argv: list[str] | None = None) -> int:
             f"error: the hidden-cases folder {args.hidden} does not exist. Pass "
             "--hidden with a folder of NN.json files (see grading/README.md)."
         )
-    if (
-        args.hidden is not None
-        and args.hidden.resolve() == DEFAULT_HIDDEN.resolve()
-        and args.learner_secret is None
-    ):
+    if args.hidden is not None and args.hidden.resolve() == DEFAULT_HIDDEN.resolve():
+        shared = (
+            " (with --learner-secret, as the cases every learner shares: a notebook "
+            "can hold their answers and earn their share of the points)"
+            if args.learner_secret
+            else ": a notebook can hold their answers"
+        )
         print(
             "warning: grading with the hidden cases shipped in grading/hidden, which "
-            "anyone can read in the public repository: a notebook can hold their "
-            "answers. For grades that count, make private cases ('python -m "
-            "embcourse.grading.make_cases --out FOLDER') and pass --hidden FOLDER.",
+            f"anyone can read in the public repository{shared}. For grades that "
+            "count, make private cases ('python -m embcourse.grading.make_cases --out "
+            "FOLDER') and pass --hidden FOLDER.",
             file=sys.stderr,
         )
     limits = Limits(
