@@ -213,10 +213,10 @@ def test_course_gradebook_keeps_everyone_and_says_why(tmp_path):
     assert "ADA" in book.not_in_roster and "ADA" in by_id, "kept, and listed"
     assert by_id["zoe"].chapters["01"].status == gradebook.MISSING
     ada = by_id["ada"].chapters["01"]  # 1 day 12 h late by its file time: 2 days
-    assert (ada.days_late, ada.time_source) == (2, late_rules.FROM_TIMES)
+    assert (ada.days_late, ada.time_source) == (2, late_rules.FROM_FILE_TIME)
     assert ada.penalised == round(ada.raw * 0.8, 2)
     bob = by_id["bob"].chapters["01"]  # 2 days late by the LMS, 2 days' extension
-    assert (bob.days_late, bob.time_source) == (1, late_rules.FROM_FILE)
+    assert (bob.days_late, bob.time_source) == (1, late_rules.FROM_LMS_TIMES)
     assert by_id["ada"].chapters["02"].status == gradebook.MISSING  # not in slice 02
     days = {
         (r.learner, c): s.days_late for r in book.rows for c, s in r.chapters.items()

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-FROM_FILE, FROM_TIMES, NO_TIME = "submission times file", "file time", "no time known"
+#: Where a submission's time came from: the instructor's --submitted-at file (an LMS
+#: export), the submission file's modification time, or nowhere.
+FROM_LMS_TIMES = "submission times file"
+FROM_FILE_TIME = "file time"
+NO_TIME = "no time known"
 
 
 def parse_time(text: str, where: str) -> datetime:
@@ -74,9 +78,9 @@ class LateRules:
             (learner, chapter), self.extensions.get((learner, "*"), 0.0)
         )
         when = self.submitted.get((learner, chapter))
-        source = FROM_FILE
+        source = FROM_LMS_TIMES
         if when is None and file_time is not None and self.trust_file_times:
-            when, source = datetime.fromtimestamp(file_time, UTC), FROM_TIMES
+            when, source = datetime.fromtimestamp(file_time, UTC), FROM_FILE_TIME
         if when is None:
             return 0, NO_TIME
         late = (when - deadline).total_seconds() - extra * 86400
